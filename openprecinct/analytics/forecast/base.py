@@ -89,12 +89,16 @@ class Events:
     observed_from : float, optional
         Start of the observation window (days); defaults to the first event's time. Rates
         ("events per day") are computed over the time observed, not the time between events.
+    observed_to : float, optional
+        End of the observation window (days, exclusive); NaN when unknown (then models use the
+        first midnight after the last event).
     """
 
     t: FloatArray
     x: FloatArray
     y: FloatArray
     observed_from: float = field(default=math.nan)
+    observed_to: float = field(default=math.nan)
 
     def __post_init__(self) -> None:
         t = np.asarray(self.t, dtype=float).ravel()
@@ -122,6 +126,13 @@ class Events:
         start = math.nan if observed_from is None else float(days_from_datetime64(observed_from))
         return cls(days_from_datetime64(times), np.asarray(x, float), np.asarray(y, float), start)
 
+    @property
+    def end(self) -> float:
+        """End of the observation window: ``observed_to``, else the midnight after the last event."""
+        if math.isfinite(self.observed_to):
+            return float(self.observed_to)
+        return float(math.floor(self.t[-1]) + 1.0) if self.t.size else math.nan
+
     def __len__(self) -> int:
         return int(self.t.size)
 
@@ -132,11 +143,12 @@ class Events:
         obs = self.observed_from
         if start is not None:
             obs = start if math.isnan(obs) else max(start, obs)
-        return Events(self.t[lo:hi], self.x[lo:hi], self.y[lo:hi], obs)
+        return Events(self.t[lo:hi], self.x[lo:hi], self.y[lo:hi], obs, float(end))
 
     def select(self, mask: BoolArray) -> Events:
         """The events where ``mask`` is true (same observation start)."""
-        return Events(self.t[mask], self.x[mask], self.y[mask], self.observed_from)
+        return Events(self.t[mask], self.x[mask], self.y[mask], self.observed_from,
+                      self.observed_to)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from openprecinct.analytics.forecast.base import Forecaster
+from openprecinct.analytics.forecast.blend import BlendForecast
 from openprecinct.analytics.forecast.counts import LongRunCounts, RecentCounts
 from openprecinct.analytics.forecast.hotspot import (
     KDEForecast,
@@ -26,6 +27,7 @@ METHODS: dict[str, Callable[[], Forecaster]] = {
     "kde-adaptive": lambda: KDEForecast(adaptive=True, time_scale_days=90.0),
     "retro": RetrospectiveHotspot,
     "prohot": ProspectiveHotspot,
+    "blend": BlendForecast,
 }
 
 DEFAULT_METHOD = "naivelong"
