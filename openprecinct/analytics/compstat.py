@@ -1,0 +1,799 @@
+"""CompStat: weekly counts per category against the same periods of earlier years.
+
+The engine works on a plain table of records, one row per record, with a time, a category
+and one or more geography columns (precinct, sector, borough...).  For a report week it
+counts, per geography and category, the week to date, the 28-day period and the year to
+date, each against the same calendar dates one year earlier, plus the year to date of
+earlier years ("2-year", "12-year", "20-year" % change in NYPD's weekly report).
+
+Periods (NYPD's definitions; see ``docs/compstat.md``):
+
+* a CompStat week runs Monday to Sunday; a report is named by its Sunday ``week_ending``;
+* week to date (WTD) = that week; 28 days = the last four report weeks;
+* year to date (YTD) = 1 January of the week-ending year through the week's Sunday;
+* each prior-year period covers the same calendar dates one year earlier (29 February
+  maps to 28 February), which is what NYPD's report and its CompStat 2.0 "same period last
+  year" compare against (checked on the weekly series, see ``docs/compstat.md``).
+
+The counting is one vectorised pass over the rows, in cache-sized chunks: each row's day
+is mapped through a small lookup table to a "period bin", combined with its geography and
+category codes into one integer key, and all keys are counted with ``numpy.bincount``.
+Every figure of the report is a sum of a few bins.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from openprecinct.analytics.categories import (
+    MAJOR_SEVEN,
+    TOTAL_MAJOR_SEVEN,
+    category_sort_key,
+)
+
+PERIODS: Final[tuple[str, ...]] = ("wtd", "d28", "ytd")
+DEFAULT_HISTORY_YEARS: Final[tuple[int, ...]] = (2, 12, 20)
+CITYWIDE: Final = "citywide"
+_CHUNK_ROWS: Final = 1 << 16
+_BIT = {"wtd": 1, "d28": 2, "ytd": 4}
+
+DateField = Literal["occurrence", "report"]
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def shift_years(day: date, years: int) -> date:
+    """Return the same calendar date ``years`` years earlier (29 February -> 28 February).
+
+    Parameters
+    ----------
+    day : datetime.date
+        The date to shift.
+    years : int
+        Number of years back (positive) or forward (negative).
+    """
+    target = day.year - years
+    try:
+        return day.replace(year=target)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=target, day=28)
+
+
+def compstat_week(week_ending: date) -> tuple[date, date]:
+    """Return (Monday, Sunday) of the CompStat week that ends on ``week_ending``.
+
+    Raises
+    ------
+    ValueError
+        When ``week_ending`` is not a Sunday.
+    """
+    if not isinstance(week_ending, date):
+        raise ValueError(
+            "The 'week_ending' parameter of compstat_week must be a datetime.date. "
+            f"Got {week_ending!r} instead."
+        )
+    if week_ending.weekday() != 6:
+        raise ValueError(
+            "The 'week_ending' parameter of compstat_week must be a Sunday (CompStat weeks "
+            f"run Monday to Sunday). Got {week_ending.isoformat()}, a "
+            f"{week_ending.strftime('%A')}, instead."
+        )
+    return week_ending - timedelta(days=6), week_ending
+
+
+def compstat_periods(*, week_ending: date, years_back: int = 0) -> dict[str, tuple[date, date]]:
+    """Return the WTD, 28-day and YTD periods (inclusive dates) ``years_back`` years earlier.
+
+    Parameters
+    ----------
+    week_ending : datetime.date
+        Sunday that ends the report week.
+    years_back : int
+        0 for the current periods, 1 for the prior-year columns, 2 for the 2-year column...
+
+    Returns
+    -------
+    dict
+        ``{"wtd": (start, end), "d28": (start, end), "ytd": (start, end)}``.  Each boundary is
+        shifted separately by calendar date, so a period that contains 29 February may be one
+        day longer or shorter than its counterpart.
+    """
+    start, end = compstat_week(week_ending)
+    shifted_end = shift_years(end, years_back)
+    return {
+        "wtd": (shift_years(start, years_back), shifted_end),
+        "d28": (shift_years(end - timedelta(days=27), years_back), shifted_end),
+        "ytd": (date(end.year - years_back, 1, 1), shifted_end),
+    }
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class ChangeTest:
+    """Exact test of a change between two counts (see ``compstat_stats.poisson_change_test``).
+
+    Attributes
+    ----------
+    p_value : float or None
+        Two-sided p-value of "the underlying rate did not change"; None when undefined.
+    flag : str
+        Plain-words reading of ``p_value``.
+    """
+
+    p_value: float | None
+    flag: str
+
+
+@dataclass(frozen=True)
+class HistoricalChange:
+    """Year to date against the same dates ``years`` years earlier.
+
+    Attributes
+    ----------
+    years : int
+        How many years back (2 for NYPD's "2 Year % Chg").
+    year : int
+        The earlier year.
+    count : int or None
+        Count in that earlier year-to-date period; None when the data do not reach back.
+    pct_change : float or None
+        Percentage change of the current YTD against ``count``; None when undefined.
+    source : str
+        Where ``count`` comes from: "records", or "not covered" when the data start later.
+    """
+
+    years: int
+    year: int
+    count: int | None
+    pct_change: float | None
+    source: str
+
+
+@dataclass(frozen=True)
+class CompStatLine:
+    """One line (category) of a CompStat report.  Counts are None where not covered."""
+
+    category: str
+    wtd_current: int | None
+    wtd_prior: int | None
+    wtd_pct_change: float | None
+    d28_current: int | None
+    d28_prior: int | None
+    d28_pct_change: float | None
+    ytd_current: int | None
+    ytd_prior: int | None
+    ytd_pct_change: float | None
+    history: tuple[HistoricalChange, ...] = ()
+    tests: tuple[tuple[str, ChangeTest], ...] = ()
+
+    def test(self, period: str) -> ChangeTest | None:
+        """Return the change test of ``period`` ("wtd", "d28" or "ytd"), if computed."""
+        for name, result in self.tests:
+            if name == period:
+                return result
+        return None
+
+
+@dataclass(frozen=True)
+class CompStatReport:
+    """The CompStat report of one geography for one week.
+
+    Attributes
+    ----------
+    geography : str
+        Precinct number as a string ("120"), sector ("120A"), borough or "citywide".
+    level : str
+        The geography column the report is for ("precinct", "sector", ...).
+    week_start, week_end : datetime.date
+        Monday and Sunday of the report week.
+    lines : tuple of CompStatLine
+        Seven majors, their total, then the other categories, in printed order.
+    date_field : str
+        "occurrence" or "report": which date placed each record in a period.
+    source : str
+        What the figures were computed from.
+    notes : tuple of str
+        Caveats printed under the report.
+    """
+
+    geography: str
+    level: str
+    week_start: date
+    week_end: date
+    lines: tuple[CompStatLine, ...]
+    date_field: str = "occurrence"
+    source: str = "records"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def line(self, category: str) -> CompStatLine:
+        """Return the line of ``category``; raise KeyError when the report has none."""
+        for candidate in self.lines:
+            if candidate.category == category:
+                return candidate
+        raise KeyError(category)
+
+
+def pct_change(current: int | None, prior: int | None) -> float | None:
+    """Percentage change from ``prior`` to ``current``; None when undefined (prior 0 or None)."""
+    if current is None or prior is None or prior == 0:
+        return None
+    return 100.0 * (current - prior) / prior
+
+
+# --------------------------------------------------------------------------- counting core
+
+
+@dataclass(frozen=True)
+class _BinPlan:
+    """Day -> period-bin lookup for one report week."""
+
+    base_day: int  # days since 1970-01-01 of lut[0]
+    lut: npt.NDArray[np.int64]  # length L + 1, last entry is the trash bin
+    n_bins: int
+    offsets: tuple[int, ...]  # years back of each offset slot
+    # (slot, period) -> bins whose days belong to that period
+    members: dict[tuple[int, str], tuple[int, ...]]
+    starts: dict[tuple[int, str], int]  # first day number of each period
+    days: dict[tuple[int, str], int]  # length in days of each period
+
+
+def _day_number(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
+
+
+def _plan(week_ending: date, history_years: Sequence[int]) -> _BinPlan:
+    offsets = tuple(dict.fromkeys((0, 1, *history_years)))
+    masks: dict[int, dict[int, int]] = {}  # day -> {slot: mask}
+    starts: dict[tuple[int, str], int] = {}
+    days: dict[tuple[int, str], int] = {}
+    for slot, years in enumerate(offsets):
+        periods = compstat_periods(week_ending=week_ending, years_back=years)
+        names = PERIODS if years <= 1 else ("ytd",)
+        for name in names:
+            first, last = (_day_number(d) for d in periods[name])
+            starts[(slot, name)] = first
+            days[(slot, name)] = last - first + 1
+            for day in range(first, last + 1):
+                masks.setdefault(day, {}).setdefault(slot, 0)
+                masks[day][slot] |= _BIT[name]
+    base = min(masks)
+    length = max(masks) - base + 1
+    bin_ids: dict[tuple[int, int], int] = {}
+    trash = -1
+    lut = np.full(length + 1, trash, dtype=np.int64)
+    for day, by_slot in masks.items():
+        # windows of different years never overlap (each is shorter than a year)
+        ((slot, mask),) = by_slot.items()
+        lut[day - base] = bin_ids.setdefault((slot, mask), len(bin_ids))
+    n_bins = len(bin_ids)
+    lut[lut == trash] = n_bins
+    members: dict[tuple[int, str], tuple[int, ...]] = {}
+    for (slot, name) in starts:
+        members[(slot, name)] = tuple(
+            b for (s, mask), b in bin_ids.items() if s == slot and mask & _BIT[name]
+        )
+    return _BinPlan(base, lut, n_bins, offsets, members, starts, days)
+
+
+def _per_day(values: npt.NDArray[Any]) -> int:
+    unit, step = np.datetime_data(values.dtype)
+    per_day = {"D": 1, "h": 24, "m": 1440, "s": 86_400, "ms": 86_400_000}
+    per_day |= {"us": 86_400_000_000, "ns": 86_400_000_000_000}
+    if unit not in per_day or step != 1 or per_day[unit] % 1:
+        raise ValueError(
+            "The 'times' parameter of compstat_counts must be a datetime64 array in D, h, m, "
+            f"s, ms, us or ns. Got {values.dtype} instead."
+        )
+    return per_day[unit]
+
+
+def _count_cube(
+    times: npt.NDArray[Any],
+    codes: Sequence[npt.NDArray[np.integer[Any]]],
+    n_units: Sequence[int],
+    categories: npt.NDArray[np.integer[Any]],
+    n_categories: int,
+    plan: _BinPlan,
+) -> list[npt.NDArray[np.int64]]:
+    """Count rows per (unit, category, bin) for each geography level, in one pass."""
+    per_day = _per_day(times)
+    ticks = times.view(np.int64)
+    length = np.uint64(len(plan.lut) - 1)
+    nb = plan.n_bins + 1
+    nc = n_categories + 1
+    sizes = [(n + 1) * nc * nb for n in n_units]
+    totals = [np.zeros(size, dtype=np.int64) for size in sizes]
+    for start in range(0, len(ticks), _CHUNK_ROWS):
+        stop = start + _CHUNK_ROWS
+        chunk = ticks[start:stop]
+        day = chunk // per_day if per_day != 1 else chunk
+        index = (day - plan.base_day).view(np.uint64)  # negatives wrap to huge values
+        np.minimum(index, length, out=index)
+        bins = plan.lut.take(index.view(np.int64))
+        cat_part = (categories[start:stop].astype(np.int64) + 1) * nb + bins
+        for level, unit_codes in enumerate(codes):
+            key = (unit_codes[start:stop].astype(np.int64) + 1) * (nc * nb) + cat_part
+            totals[level] += np.bincount(key, minlength=sizes[level])
+    return [
+        total.reshape(n + 1, nc, nb)[1:, 1:, :-1] for total, n in zip(totals, n_units, strict=True)
+    ]
+
+
+# --------------------------------------------------------------------------- public engine
+
+
+@dataclass(frozen=True)
+class CompStatCounts:
+    """Counts per geography, category and period, before they become report lines.
+
+    Attributes
+    ----------
+    level : str
+        Geography column.
+    geographies : tuple of str
+        Row labels of ``counts``.
+    categories : tuple of str
+        Column labels of ``counts``.
+    columns : tuple of (int, str)
+        (years back, period) of the last axis of ``counts``.
+    counts : numpy.ndarray of int64, shape (geographies, categories, columns)
+    covered : tuple of bool
+        Whether the records reach back to the start of each column.
+    days : tuple of int
+        Length in days of each column's period.
+    week_ending : datetime.date
+        Sunday that ends the report week.
+    """
+
+    level: str
+    geographies: tuple[str, ...]
+    categories: tuple[str, ...]
+    columns: tuple[tuple[int, str], ...]
+    counts: npt.NDArray[np.int64]
+    covered: tuple[bool, ...]
+    days: tuple[int, ...]
+    week_ending: date
+
+    def value(self, geography: str, category: str, years_back: int, period: str) -> int | None:
+        """Return one count, or None when the data do not cover that period."""
+        column = self.columns.index((years_back, period))
+        if not self.covered[column]:
+            return None
+        if category not in self.categories or geography not in self.geographies:
+            return 0
+        g = self.geographies.index(geography)
+        return int(self.counts[g, self.categories.index(category), column])
+
+
+def compstat_counts(
+    *,
+    times: npt.NDArray[Any],
+    categories: npt.NDArray[np.integer[Any]],
+    category_labels: Sequence[str],
+    geographies: Mapping[str, tuple[npt.NDArray[np.integer[Any]], Sequence[str]]],
+    week_ending: date,
+    history_years: Sequence[int] = DEFAULT_HISTORY_YEARS,
+    coverage_start: date | None = None,
+) -> dict[str, CompStatCounts]:
+    """Count records per geography, category and CompStat period: the fast core.
+
+    Parameters
+    ----------
+    times : numpy.ndarray of datetime64
+        When each record is dated (occurrence or report time), any unit from days to
+        nanoseconds.  NaT rows are not counted.
+    categories : numpy.ndarray of int
+        Category code of each row, -1 for none (not counted).
+    category_labels : sequence of str
+        Label of each category code.
+    geographies : mapping
+        ``{level: (codes, labels)}``, for example ``{"precinct": (codes, ["120", "121"])}``;
+        codes of -1 are not counted.  All levels are counted in the same pass.
+    week_ending : datetime.date
+        Sunday that ends the report week.
+    history_years : sequence of int
+        Years back of the longer comparisons (NYPD: 2, 12 and 20).
+    coverage_start : datetime.date, optional
+        First day the records are complete from; periods that start earlier are marked not
+        covered.  Defaults to the earliest dated record.
+
+    Returns
+    -------
+    dict of str to CompStatCounts
+        One entry per geography level.
+    """
+    _check_history(history_years)
+    times = np.asarray(times)
+    if times.dtype.kind != "M":
+        raise ValueError(
+            "The 'times' parameter of compstat_counts must be a datetime64 array. "
+            f"Got dtype {times.dtype} instead."
+        )
+    plan = _plan(week_ending, history_years)
+    levels = list(geographies)
+    cubes = _count_cube(
+        times,
+        [np.asarray(geographies[level][0]) for level in levels],
+        [len(geographies[level][1]) for level in levels],
+        np.asarray(categories),
+        len(category_labels),
+        plan,
+    )
+    if coverage_start is None:
+        valid = times[~np.isnat(times)]
+        first_day = _day_number(valid.min().astype("datetime64[D]").item()) if len(valid) else 0
+    else:
+        first_day = _day_number(coverage_start)
+    columns: list[tuple[int, str]] = []
+    matrix_rows: list[npt.NDArray[np.int64]] = []
+    covered: list[bool] = []
+    days: list[int] = []
+    for (slot, name), members in plan.members.items():
+        columns.append((plan.offsets[slot], name))
+        row = np.zeros(plan.n_bins, dtype=np.int64)
+        row[list(members)] = 1
+        matrix_rows.append(row)
+        covered.append(plan.starts[(slot, name)] >= first_day)
+        days.append(plan.days[(slot, name)])
+    matrix = np.stack(matrix_rows, axis=1)  # bins x columns
+    result: dict[str, CompStatCounts] = {}
+    for level, cube in zip(levels, cubes, strict=True):
+        result[level] = CompStatCounts(
+            level=level,
+            geographies=tuple(geographies[level][1]),
+            categories=tuple(category_labels),
+            columns=tuple(columns),
+            counts=cube @ matrix,
+            covered=tuple(covered),
+            days=tuple(days),
+            week_ending=week_ending,
+        )
+    return result
+
+
+def _check_history(history_years: Sequence[int]) -> None:
+    for years in history_years:
+        if not isinstance(years, int) or isinstance(years, bool) or years < 2:
+            raise ValueError(
+                "The 'history_years' parameter of compstat_report must hold integers >= 2. "
+                f"Got {list(history_years)!r} instead."
+            )
+
+
+def geography_label(value: object) -> str:
+    """Normalise a geography value: precinct 120, 120.0, "120" and "120 " all read "120".
+
+    Leading zeros of numeric codes are dropped ("001" -> "1"), so NYPD's 3-digit codes
+    match the precinct numbers of complaint records.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if number.is_integer():
+        return str(int(number))
+    return text
+
+
+def _encode(values: pd.Series[Any], normalise: bool) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """Codes and labels of a column; categoricals are used as they are (no copy of strings)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.cat.codes)
+        raw = list(values.cat.categories)
+    else:
+        codes_raw, uniques = pd.factorize(values, use_na_sentinel=True)
+        codes = np.asarray(codes_raw)
+        raw = list(uniques)
+    labels = [geography_label(v) if normalise else ("" if pd.isna(v) else str(v)) for v in raw]
+    merged: dict[str, int] = {}
+    remap = np.empty(len(labels) + 1, dtype=np.int64)
+    remap[-1] = -1  # code -1 (missing) stays missing
+    for i, label in enumerate(labels):
+        remap[i] = -1 if label == "" else merged.setdefault(label, len(merged))
+    if len(merged) == len(labels) and all(labels):
+        return codes.astype(np.int64, copy=False), labels
+    return remap[codes], list(merged)
+
+
+def _test_line(
+    current: int | None, prior: int | None, current_days: int, prior_days: int
+) -> ChangeTest:
+    from openprecinct.analytics.compstat_stats import poisson_change_test
+
+    return poisson_change_test(
+        current=current, prior=prior, current_days=current_days, prior_days=prior_days
+    )
+
+
+def lines_from_counts(
+    counts: CompStatCounts,
+    geography: str,
+    *,
+    with_tests: bool = True,
+    total_from_majors: bool = True,
+) -> tuple[CompStatLine, ...]:
+    """Turn counted periods into report lines: seven majors, their total, other categories.
+
+    Parameters
+    ----------
+    counts : CompStatCounts
+        Output of :func:`compstat_counts` for one level.
+    geography : str
+        Which geography's lines to build.
+    with_tests : bool
+        Add the exact change tests of :mod:`openprecinct.analytics.compstat_stats`.
+    total_from_majors : bool
+        Compute "Total Seven Major Felonies" as the sum of the seven lines (records), rather
+        than read it as its own category (published counts).
+    """
+
+    def value(category: str, years: int, period: str) -> int | None:
+        return counts.value(geography, category, years, period)
+
+    def days(years: int, period: str) -> int:
+        return counts.days[counts.columns.index((years, period))]
+
+    return build_lines(
+        categories=counts.categories,
+        value=value,
+        days=days,
+        history_years=sorted({y for y, _ in counts.columns if y >= 2}),
+        week_ending=counts.week_ending,
+        with_tests=with_tests,
+        total_from_majors=total_from_majors,
+    )
+
+
+def build_lines(
+    *,
+    categories: Sequence[str],
+    value: Callable[[str, int, str], int | None],
+    days: Callable[[int, str], int],
+    history_years: Sequence[int],
+    week_ending: date,
+    with_tests: bool = True,
+    total_from_majors: bool = True,
+) -> tuple[CompStatLine, ...]:
+    """Report lines from any source of counts.
+
+    Parameters
+    ----------
+    categories : sequence of str
+        Categories the source has; the seven majors and their total are always printed.
+    value : callable
+        ``value(category, years_back, period)`` -> count, or None when not covered.
+    days : callable
+        ``days(years_back, period)`` -> length of that period in days.
+    history_years : sequence of int
+        Years back of the longer YTD comparisons.
+    week_ending : datetime.date
+        Sunday that ends the report week.
+    with_tests, total_from_majors : bool
+        See :func:`lines_from_counts`.
+    """
+    present = [c for c in categories if c not in MAJOR_SEVEN and c != TOTAL_MAJOR_SEVEN]
+    order = [*MAJOR_SEVEN, TOTAL_MAJOR_SEVEN, *sorted(present, key=category_sort_key)]
+
+    def figure(category: str, years: int, period: str) -> int | None:
+        if category == TOTAL_MAJOR_SEVEN and total_from_majors:
+            parts = [value(c, years, period) for c in MAJOR_SEVEN]
+            return None if any(p is None for p in parts) else sum(p or 0 for p in parts)
+        return value(category, years, period)
+
+    lines = []
+    for category in order:
+        figures: dict[str, Any] = {}
+        tests = []
+        for period in PERIODS:
+            current = figure(category, 0, period)
+            prior = figure(category, 1, period)
+            figures[f"{period}_current"] = current
+            figures[f"{period}_prior"] = prior
+            figures[f"{period}_pct_change"] = pct_change(current, prior)
+            if with_tests:
+                tests.append(
+                    (period, _test_line(current, prior, days(0, period), days(1, period)))
+                )
+        history = []
+        for years in history_years:
+            earlier = figure(category, years, "ytd")
+            history.append(
+                HistoricalChange(
+                    years=years,
+                    year=week_ending.year - years,
+                    count=earlier,
+                    pct_change=pct_change(figures["ytd_current"], earlier),
+                    source="records" if earlier is not None else "not covered",
+                )
+            )
+        lines.append(
+            CompStatLine(category=category, history=tuple(history), tests=tuple(tests), **figures)
+        )
+    return tuple(lines)
+
+
+def compstat_reports(
+    records: pd.DataFrame,
+    *,
+    week_ending: date,
+    levels: Sequence[str] = ("precinct",),
+    geographies: Mapping[str, Sequence[str]] | None = None,
+    date_field: DateField = "occurrence",
+    time_column: str = "time",
+    report_time_column: str = "report_time",
+    category_column: str = "category",
+    id_column: str | None = None,
+    history_years: Sequence[int] = DEFAULT_HISTORY_YEARS,
+    coverage_start: date | None = None,
+    with_tests: bool = True,
+    source: str = "records",
+    notes: Sequence[str] = (),
+) -> tuple[CompStatReport, ...]:
+    """Compute CompStat reports from a table of records (a pandas DataFrame).
+
+    This is the function to call with records from a file or a database query.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        One row per record.  Needs a datetime column (``time_column`` or, with
+        ``date_field="report"``, ``report_time_column``), a category column holding the
+        CompStat line of the record's *current* classification (see
+        :func:`openprecinct.analytics.categories.compstat_category`), and one column per
+        geography level.  Categorical columns are used without copying.
+    week_ending : datetime.date
+        Sunday that ends the report week.
+    levels : sequence of str
+        Geography columns to report on, e.g. ``("precinct",)`` or ``("sector", "precinct")``;
+        the special level ``"city"`` puts every record in one geography, "citywide".
+    geographies : mapping of str to sequence of str, optional
+        Which geographies of each level to return (all present when omitted).  A requested
+        geography without records gets a report of zeros.
+    date_field : {"occurrence", "report"}
+        Date that places a record in a period: when it occurred (default, as NYPD's
+        published complaint counts) or when it was reported.
+    time_column, report_time_column, category_column : str
+        Column names.
+    id_column : str, optional
+        Record identifier.  When given, a record that appears more than once counts once,
+        in the category of its last row (its current classification).
+    history_years : sequence of int
+        Years back of the longer YTD comparisons (NYPD: 2, 12, 20).
+    coverage_start : datetime.date, optional
+        Day from which the records are complete; columns of periods starting earlier are
+        None ("not covered").  Defaults to the earliest record.
+    with_tests : bool
+        Add the exact Poisson change test of every WTD, 28-day and YTD change.
+    source, notes :
+        Printed with the report.
+
+    Returns
+    -------
+    tuple of CompStatReport
+        One report per geography, levels in the order given, geographies sorted.
+    """
+    if date_field not in ("occurrence", "report"):
+        raise ValueError(
+            "The 'date_field' parameter of compstat_reports must be 'occurrence' or 'report'. "
+            f"Got {date_field!r} instead."
+        )
+    column = time_column if date_field == "occurrence" else report_time_column
+    for name in (column, category_column, *(lv for lv in levels if lv != "city")):
+        if name not in records.columns:
+            raise ValueError(
+                f"The 'records' parameter of compstat_reports must have a '{name}' column. "
+                f"Got columns {list(records.columns)} instead."
+            )
+    if id_column is not None and not records[id_column].is_unique:
+        records = records.drop_duplicates(id_column, keep="last")
+    times = records[column]
+    if not pd.api.types.is_datetime64_any_dtype(times):
+        times = pd.to_datetime(times, errors="coerce")
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = times.dt.tz_localize(None)
+    time_values = np.asarray(times.to_numpy())
+    cat_codes, cat_labels = _encode(records[category_column], normalise=False)
+    encoded: dict[str, tuple[npt.NDArray[np.integer[Any]], Sequence[str]]] = {}
+    for level in levels:
+        if level == "city":
+            encoded[level] = (np.zeros(len(records), dtype=np.int8), [CITYWIDE])
+        else:
+            encoded[level] = _encode(records[level], normalise=True)
+    counted = compstat_counts(
+        times=time_values,
+        categories=cat_codes,
+        category_labels=cat_labels,
+        geographies=encoded,
+        week_ending=week_ending,
+        history_years=history_years,
+        coverage_start=coverage_start,
+    )
+    week_start, week_end = compstat_week(week_ending)
+    reports: list[CompStatReport] = []
+    for level in levels:
+        counts = counted[level]
+        wanted = (geographies or {}).get(level)
+        chosen = (
+            [geography_label(g) for g in wanted]
+            if wanted is not None
+            else sorted(counts.geographies, key=_natural_key)
+        )
+        for geography in chosen:
+            reports.append(
+                CompStatReport(
+                    geography=geography,
+                    level=level,
+                    week_start=week_start,
+                    week_end=week_end,
+                    lines=lines_from_counts(counts, geography, with_tests=with_tests),
+                    date_field=date_field,
+                    source=source,
+                    notes=tuple(notes),
+                )
+            )
+    return tuple(reports)
+
+
+def _natural_key(label: str) -> tuple[int, int, str]:
+    digits = ""
+    for char in label:
+        if not char.isdigit():
+            break
+        digits += char
+    return (0, int(digits), label) if digits else (1, 0, label)
+
+
+def report_to_dict(report: CompStatReport) -> dict[str, Any]:
+    """The stable JSON shape of a report (see ``docs/compstat.md``).
+
+    Keys: ``geography``, ``week_start``, ``week_end``, ``lines`` (the contract), plus
+    ``level``, ``date_field``, ``source`` and ``notes``.  Each line has ``category``, the
+    nine WTD/28-day/YTD figures, ``ytd_<N>y_prior`` and ``ytd_<N>y_pct_change`` for each
+    historical column, ``ytd_<N>y_source``, and ``<period>_p_value`` / ``<period>_flag``.
+    Undefined values are None (JSON null).
+    """
+    lines = []
+    for line in report.lines:
+        item: dict[str, Any] = {"category": line.category}
+        for period in PERIODS:
+            item[f"{period}_current"] = getattr(line, f"{period}_current")
+            item[f"{period}_prior"] = getattr(line, f"{period}_prior")
+            item[f"{period}_pct_change"] = _round(getattr(line, f"{period}_pct_change"))
+        for hist in line.history:
+            item[f"ytd_{hist.years}y_prior"] = hist.count
+            item[f"ytd_{hist.years}y_pct_change"] = _round(hist.pct_change)
+            item[f"ytd_{hist.years}y_source"] = hist.source
+        for period, result in line.tests:
+            item[f"{period}_p_value"] = (
+                None if result.p_value is None else float(f"{result.p_value:.4g}")
+            )
+            item[f"{period}_flag"] = result.flag
+        lines.append(item)
+    return {
+        "geography": report.geography,
+        "level": report.level,
+        "week_start": report.week_start.isoformat(),
+        "week_end": report.week_end.isoformat(),
+        "date_field": report.date_field,
+        "source": report.source,
+        "notes": list(report.notes),
+        "lines": lines,
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

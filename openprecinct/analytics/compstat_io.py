@@ -1,0 +1,169 @@
+"""Read record files into the plain table the CompStat engine counts.
+
+The standard table has the columns ``id``, ``time`` (occurrence), ``report_time``,
+``category`` (CompStat line of the current classification) and geography columns
+(``precinct`` and, when known, ``sector``, ``borough``).  Two schemas are understood:
+
+* ``nypd-complaints``: NYPD Complaint Data (Historic / Current YTD) as published on NYC
+  Open Data, with upper-case (CSV export) or lower-case (API) column names;
+* ``generic``: any CSV, with a mapping from the standard names to the file's columns.
+
+NYPD's weekly count series is a different kind of input; see
+:mod:`openprecinct.analytics.compstat_weekly`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from openprecinct.analytics.categories import compstat_category
+
+STANDARD_COLUMNS: Final[tuple[str, ...]] = (
+    "id",
+    "time",
+    "report_time",
+    "category",
+    "precinct",
+    "sector",
+    "borough",
+)
+REQUIRED_GENERIC: Final[tuple[str, ...]] = ("time", "category")
+
+
+def _column(frame: pd.DataFrame, name: str) -> str | None:
+    lowered = {c.lower(): c for c in frame.columns}
+    return lowered.get(name.lower())
+
+
+def parse_times(dates: pd.Series[Any], times: pd.Series[Any] | None = None) -> pd.Series[Any]:
+    """Parse NYPD dates (``MM/DD/YYYY`` or ISO) and optional ``HH:MM:SS`` times.
+
+    Unparseable values, ``(null)`` and dates NYPD writes with a wrong century (e.g. 1015
+    for 2015) become NaT and are not counted.
+    """
+    text = dates.astype("string").str.strip()
+    if times is not None:
+        clock = times.astype("string").str.strip()
+        clock = clock.where(clock.str.match(r"^\d{1,2}:\d{2}(:\d{2})?$"), "00:00:00")
+        text = text + " " + clock.fillna("00:00:00")
+    parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+    parsed = parsed.where(parsed.dt.year >= 1900)
+    return parsed
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(number) else int(number)
+
+
+def records_from_nypd_complaints(frame: pd.DataFrame) -> pd.DataFrame:
+    """Standard records from NYPD complaint rows (``CMPLNT_NUM``, ``CMPLNT_FR_DT``, ...).
+
+    The category is :func:`~openprecinct.analytics.categories.compstat_category` of the
+    row's ``KY_CD``, ``PD_CD``, ``OFNS_DESC`` and ``LAW_CAT_CD``; it is computed once per
+    distinct combination.  Occurrence time is ``CMPLNT_FR_DT`` + ``CMPLNT_FR_TM``; report
+    time is ``RPT_DT``.
+    """
+    needed = ("CMPLNT_FR_DT", "ADDR_PCT_CD")
+    missing = [name for name in needed if _column(frame, name) is None]
+    if missing or (_column(frame, "KY_CD") is None and _column(frame, "OFNS_DESC") is None):
+        raise ValueError(
+            "The file does not look like NYPD complaint data: it needs CMPLNT_FR_DT, "
+            "ADDR_PCT_CD and KY_CD or OFNS_DESC. Use --schema generic with --columns for "
+            f"other files. Got columns {list(frame.columns)[:12]} instead."
+        )
+
+    def get(name: str) -> pd.Series[Any]:
+        found = _column(frame, name)
+        if found is None:
+            return pd.Series([None] * len(frame), index=frame.index, dtype="object")
+        return frame[found]
+
+    keys = pd.DataFrame(
+        {
+            "ky": get("KY_CD").astype("string"),
+            "pd": get("PD_CD").astype("string"),
+            "desc": get("OFNS_DESC").astype("string"),
+            "law": get("LAW_CAT_CD").astype("string"),
+        }
+    ).fillna("")
+    combos = keys.drop_duplicates()
+    mapping = {
+        tuple(row): compstat_category(
+            ky_cd=_int_or_none(row[0]),
+            pd_cd=_int_or_none(row[1]),
+            ofns_desc=row[2] or None,
+            law_cat=row[3] or None,
+        )
+        for row in combos.itertuples(index=False)
+    }
+    category = pd.Series(
+        [mapping[key] for key in keys.itertuples(index=False, name=None)],
+        index=frame.index,
+        dtype="object",
+    )
+    times_col = _column(frame, "CMPLNT_FR_TM")
+    out = pd.DataFrame(
+        {
+            "id": get("CMPLNT_NUM").astype("string"),
+            "time": parse_times(get("CMPLNT_FR_DT"), frame[times_col] if times_col else None),
+            "report_time": parse_times(get("RPT_DT")),
+            "category": category,
+            "precinct": get("ADDR_PCT_CD"),
+            "borough": get("BORO_NM"),
+        }
+    )
+    return out
+
+
+def records_from_generic(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """Standard records from any table, given ``{standard name: column in the file}``.
+
+    ``time`` and ``category`` are required; ``id``, ``report_time``, ``precinct``,
+    ``sector`` and ``borough`` are optional.
+    """
+    unknown = sorted(set(columns) - set(STANDARD_COLUMNS))
+    if unknown:
+        raise ValueError(
+            f"The --columns mapping names unknown field(s) {', '.join(unknown)}; the fields are "
+            f"{', '.join(STANDARD_COLUMNS)}."
+        )
+    absent = [name for name in REQUIRED_GENERIC if name not in columns]
+    if absent:
+        raise ValueError(
+            f"The --columns mapping must name the file's column for {', '.join(absent)}, "
+            "e.g. --columns time=OCCUR_DATE,category=TYPE,precinct=PCT."
+        )
+    missing = [source for source in columns.values() if source not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"The file has no column {', '.join(repr(m) for m in missing)}. "
+            f"Its columns are {', '.join(map(str, frame.columns))}."
+        )
+    out = pd.DataFrame(index=frame.index)
+    for name, source in columns.items():
+        if name in ("time", "report_time"):
+            out[name] = parse_times(frame[source])
+        else:
+            out[name] = frame[source]
+    return out
+
+
+def parse_column_mapping(text: str) -> dict[str, str]:
+    """Parse ``id=CMPLNT_NUM,time=DATE,category=TYPE`` into a dict."""
+    mapping: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, sep, source = part.partition("=")
+        if not sep or not name.strip() or not source.strip():
+            raise ValueError(
+                f"The --columns mapping must read name=COLUMN,name=COLUMN. Got {part!r} instead."
+            )
+        mapping[name.strip()] = source.strip()
+    return mapping

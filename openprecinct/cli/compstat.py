@@ -1,0 +1,294 @@
+"""``openprecinct compstat``: the weekly CompStat report, from a file or the database.
+
+With ``--input`` it reads a CSV (gzip too) and never touches Django or a database; without
+it, the command is handed to Django's ``compstat`` management command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openprecinct.cli.errors import CLIError
+
+SCHEMAS = ("nypd-complaints", "generic", "nypd-weekly-counts")
+FORMATS = ("table", "csv", "json", "pdf")
+
+
+def wants_django(argv: list[str]) -> bool:
+    """True when the report should come from the database (no ``--input`` given)."""
+    if any(a in ("-h", "--help") for a in argv):
+        return False
+    return not any(a == "--input" or a.startswith("--input=") for a in argv)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one-line error, exit 1
+        raise CLIError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="openprecinct compstat",
+        description="Weekly CompStat report (week to date, 28 days, year to date against the "
+        "same dates one year earlier, plus 2-, 12- and 20-year changes) from a CSV file.",
+    )
+    parser.add_argument("--input", required=True, help="CSV file (.csv or .csv.gz)")
+    parser.add_argument("--schema", choices=SCHEMAS, default="nypd-complaints")
+    parser.add_argument(
+        "--precinct",
+        default="all",
+        help="precinct number, comma-separated list, or 'all' (default)",
+    )
+    parser.add_argument(
+        "--level",
+        choices=("precinct", "sector", "borough", "city"),
+        default="precinct",
+        help="geography of the reports (default precinct; --precinct then filters sectors)",
+    )
+    parser.add_argument("--week-ending", required=True, help="Sunday ending the report week")
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument("--output", help="file to write (default: standard output)")
+    parser.add_argument(
+        "--columns",
+        help="generic schema: id=..,time=..,category=..,precinct=.. (also report_time, "
+        "sector, borough)",
+    )
+    parser.add_argument(
+        "--date-field",
+        choices=("occurrence", "report"),
+        default="occurrence",
+        help="date that places a record in a period (default occurrence)",
+    )
+    parser.add_argument(
+        "--history",
+        default="2,12,20",
+        help="years back of the longer YTD comparisons (default 2,12,20)",
+    )
+    parser.add_argument(
+        "--complete-from",
+        help="first day the file is complete from (default: its earliest record); earlier "
+        "periods print as not covered",
+    )
+    parser.add_argument(
+        "--revisions",
+        help="CSV of revisions (record_id,time,old_category,new_category): adds "
+        "reclassification counts to JSON output",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    return parser
+
+
+def _parse_day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CLIError(f"{option} must be a date like 2018-06-24. Got {text!r} instead.") from None
+
+
+def _read_csv(path: Path) -> Any:
+    import pandas as pd
+
+    if not path.exists():
+        raise CLIError(f"cannot read {path}: no such file", code=2)
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, low_memory=False)
+    except (OSError, EOFError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise CLIError(f"cannot read {path}: {exc}", code=2) from None
+    except pd.errors.EmptyDataError:
+        raise CLIError(f"cannot read {path}: the file is empty", code=2) from None
+
+
+def run(argv: list[str]) -> int:
+    """Run ``openprecinct compstat`` on a file; return the exit status."""
+    args = build_parser().parse_args(argv)
+    week_ending = _parse_day(args.week_ending, "--week-ending")
+    if week_ending.weekday() != 6:
+        raise CLIError(
+            f"--week-ending must be a Sunday (CompStat weeks run Monday to Sunday). "
+            f"Got {week_ending.isoformat()}, a {week_ending.strftime('%A')}, instead."
+        )
+    if args.format == "pdf" and not args.output:
+        raise CLIError("--format pdf needs --output FILE.pdf")
+    try:
+        history = tuple(int(x) for x in args.history.split(",") if x.strip())
+    except ValueError:
+        raise CLIError(f"--history must read like 2,12,20. Got {args.history!r}.") from None
+    if any(y < 2 for y in history):
+        raise CLIError(f"--history years must be 2 or more. Got {args.history!r}.")
+    complete_from = None
+    if args.complete_from:
+        complete_from = _parse_day(args.complete_from, "--complete-from")
+
+    from openprecinct.analytics import compstat_render as render
+
+    path = Path(args.input)
+    if not args.quiet:
+        print(f"reading {path}...", file=sys.stderr)
+    frame = _read_csv(path)
+    try:
+        reports, extra = _reports(args, frame, week_ending, history, complete_from)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+
+    if args.format == "pdf":
+        Path(args.output).write_bytes(render.render_pdf(reports))
+        if not args.quiet:
+            print(f"wrote {len(reports)} page(s) to {args.output}", file=sys.stderr)
+        return 0
+    if args.format == "json":
+        text = render.render_json(reports) if extra is None else _json_with(reports, extra)
+    elif args.format == "csv":
+        text = render.render_csv(reports)
+    else:
+        text = render.render_table(reports)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _wanted(args: argparse.Namespace, present: list[str]) -> list[str] | None:
+    from openprecinct.analytics.compstat import geography_label
+
+    text = str(args.precinct).strip()
+    if text.lower() == "all":
+        return None
+    wanted = [geography_label(p) for p in text.split(",") if p.strip()]
+    bad = [p for p in wanted if not p.isdigit()]
+    if bad:
+        raise CLIError(f"--precinct takes numbers, a comma-separated list or 'all'. Got {text!r}.")
+    missing = [p for p in wanted if p not in present]
+    if missing:
+        shown = ", ".join(present[:20]) + (", ..." if len(present) > 20 else "")
+        raise CLIError(
+            f"precinct {', '.join(missing)} does not appear in the file; it holds {shown}"
+        )
+    return wanted
+
+
+def _reports(
+    args: argparse.Namespace,
+    frame: Any,
+    week_ending: date,
+    history: tuple[int, ...],
+    complete_from: date | None,
+) -> tuple[tuple[Any, ...], Any]:
+    from openprecinct.analytics import compstat, compstat_io
+
+    if args.schema == "nypd-weekly-counts":
+        from openprecinct.analytics import compstat_weekly
+
+        series = compstat_weekly.weekly_series_from_frame(frame)
+        present = sorted(series.geographies(), key=compstat._natural_key)
+        wanted = _wanted(args, present) if args.level == "precinct" else None
+        if args.level not in ("precinct", "city"):
+            raise CLIError("the weekly count series has precincts and citywide only")
+        chosen = (
+            ["citywide"]
+            if args.level == "city"
+            else (wanted or [g for g in present if g != "citywide"])
+        )
+        reports = tuple(
+            compstat_weekly.compstat_from_weekly_counts(
+                series, geography=g, week_ending=week_ending, with_tests=True
+            )
+            for g in chosen
+        )
+        return reports, None
+
+    if args.schema == "generic":
+        if not args.columns:
+            raise CLIError(
+                "--schema generic needs --columns, e.g. "
+                "--columns id=ID,time=DATE,category=TYPE,precinct=PCT"
+            )
+        records = compstat_io.records_from_generic(
+            frame, compstat_io.parse_column_mapping(args.columns)
+        )
+    else:
+        records = compstat_io.records_from_nypd_complaints(frame)
+    if args.date_field == "report" and "report_time" not in records.columns:
+        raise CLIError("--date-field report needs a report_time column (see --columns)")
+    level = args.level
+    if level != "city" and level not in records.columns:
+        raise CLIError(f"the file has no {level} column (see --columns)")
+    geographies = None
+    notes: list[str] = []
+    if level == "precinct":
+        labels = records["precinct"].map(compstat.geography_label)
+        present = sorted({p for p in labels.unique() if p}, key=compstat._natural_key)
+        wanted = _wanted(args, present)
+        if wanted is not None:
+            geographies = {"precinct": wanted}
+    elif level == "sector" and str(args.precinct).lower() != "all" and "precinct" in records:
+        labels = records["precinct"].map(compstat.geography_label)
+        wanted_p = _wanted(args, sorted({p for p in labels.unique() if p}))
+        records = records[labels.isin(wanted_p or [])]
+    dated = records["time" if args.date_field == "occurrence" else "report_time"]
+    undated = int(dated.isna().sum())
+    if undated:
+        notes.append(f"{undated} record(s) without a usable {args.date_field} date not counted.")
+    last = dated.max()
+    if last is not None and last == last and last.date() < week_ending:
+        notes.append(
+            f"The file's last record is dated {last.date().isoformat()}, before the end of "
+            "the report week: recent counts may be incomplete."
+        )
+    reports = compstat.compstat_reports(
+        records,
+        week_ending=week_ending,
+        levels=(level,),
+        geographies=geographies,
+        date_field=args.date_field,
+        id_column="id" if "id" in records.columns else None,
+        history_years=history,
+        coverage_start=complete_from,
+        source=f"{Path(args.input).name} ({args.schema})",
+        notes=notes,
+    )
+    extra = None
+    if args.revisions:
+        extra = _reclassifications(args, records, reports, week_ending, level)
+    return reports, extra
+
+
+def _reclassifications(
+    args: argparse.Namespace, records: Any, reports: Any, week_ending: date, level: str
+) -> dict[str, list[dict[str, Any]]]:
+    from dataclasses import asdict
+
+    from openprecinct.analytics import compstat
+    from openprecinct.analytics.compstat_stats import reclassifications
+
+    revisions = _read_csv(Path(args.revisions))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for report in reports:
+        if level == "city":
+            ids = None
+        else:
+            mask = records[level].map(compstat.geography_label) == report.geography
+            ids = records.loc[mask, "id"].tolist() if "id" in records else []
+        try:
+            moves = reclassifications(revisions, week_ending=week_ending, record_ids=ids)
+        except ValueError as exc:
+            raise CLIError(str(exc)) from None
+        out[report.geography] = [asdict(m) for m in moves]
+    return out
+
+
+def _json_with(reports: Any, extra: dict[str, list[dict[str, Any]]]) -> str:
+    import json
+
+    from openprecinct.analytics.compstat import report_to_dict
+
+    data = []
+    for report in reports:
+        item = report_to_dict(report)
+        item["reclassifications"] = extra.get(report.geography, [])
+        data.append(item)
+    return json.dumps(data, indent=2) + "\n"
