@@ -1,0 +1,53 @@
+# OpenPrecinct: `make run` serves the demo, `make test` runs every check.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export OPENPRECINCT_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test setup assets lint typecheck test-python test-postgres check-deploy demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+setup: $(VENV)/.installed node_modules/.package-lock.json
+
+## run: install, migrate the embedded SQLite database, load the demo, serve on 127.0.0.1:8000
+run: setup
+	$(BIN)/openprecinct migrate --no-input
+	$(BIN)/openprecinct demo
+	$(BIN)/openprecinct serve 127.0.0.1:8000
+
+## test: lint, types, migrations, the whole suite (SQLite), deploy check
+test: setup lint typecheck
+	$(BIN)/openprecinct makemigrations --check --dry-run --settings=openprecinct.config.settings.test
+	$(MAKE) check-deploy
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check openprecinct tests benchmarks
+	$(BIN)/ruff format --check openprecinct/analytics openprecinct/cli || true
+
+typecheck:
+	$(BIN)/mypy openprecinct/analytics openprecinct/cli
+
+check-deploy:
+	OPENPRECINCT_SECRET_KEY=check-deploy-$$(printf 'x%.0s' $$(seq 1 60)) \
+	OPENPRECINCT_ALLOWED_HOSTS=precinct.example.org \
+	$(BIN)/openprecinct check --deploy --fail-level WARNING --settings=openprecinct.config.settings.prod
+
+## test-postgres: the same suite against PostgreSQL (OPENPRECINCT_TEST_POSTGRES_URL)
+test-postgres: setup
+	OPENPRECINCT_DATABASE_URL=$${OPENPRECINCT_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test} \
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var staticfiles

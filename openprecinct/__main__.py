@@ -1,0 +1,3 @@
+from openprecinct.cli.main import main
+
+raise SystemExit(main())

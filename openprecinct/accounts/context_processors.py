@@ -1,0 +1,40 @@
+"""The navigation each role sees: built from the same ``can_*`` rules that guard the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from openprecinct.accounts import permissions as perms
+
+# (label, url name, rule). Entries whose URL does not exist yet are skipped.
+NAV: list[tuple[str, str, Any]] = [
+    ("Home", "core:home", perms.can_use_staff_pages),
+    ("Records", "records:list", perms.can_view_records),
+    ("New report", "records:create", perms.can_create_report),
+    ("Approvals", "records:approvals", lambda u: perms._has(u, *perms.SUPERVISORS)),
+    ("Imports", "records:imports", perms.can_import_records),
+    ("CompStat", "insights:compstat", perms.can_view_compstat),
+    ("Analysis", "insights:analysis", perms.can_run_analysis),
+    ("Map", "core:map", perms.can_view_map),
+    ("Users", "accounts:users", perms.can_manage_users),
+    ("Audit log", "core:audit", perms.can_view_audit_log),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined]
+        return {"nav_items": []}
+    items = []
+    for label, name, rule in NAV:
+        if not rule(user):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": request.path == url})
+    return {"nav_items": items}

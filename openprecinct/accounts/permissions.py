@@ -1,0 +1,171 @@
+"""Every access rule of OpenPrecinct, as a question about a user (and maybe an object).
+
+Deny by default: a user who is inactive, locked, or has no role gets ``False`` from every
+rule. Views and APIs ask these functions; nothing else decides who may do what. Selectors
+use them to filter, and return the same "not found" for missing and forbidden records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openprecinct.accounts.roles import Role
+
+R = Role
+
+
+def _role(user: Any) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if not getattr(user, "is_active", False) or getattr(user, "locked_at", None) is not None:
+        return None
+    return getattr(user, "role", "") or None
+
+
+def _has(user: Any, *roles: Role) -> bool:
+    role = _role(user)
+    return role is not None and role in roles
+
+
+SWORN_FIELD = (R.PATROL_OFFICER, R.SERGEANT, R.COMMANDING_OFFICER)
+RECORD_READERS = (
+    R.PATROL_OFFICER,
+    R.SERGEANT,
+    R.CRIME_ANALYST,
+    R.DISPATCHER,
+    R.COMMANDING_OFFICER,
+    R.RECORDS_CLERK,
+    R.IA_INVESTIGATOR,
+)
+SUPERVISORS = (R.SERGEANT, R.COMMANDING_OFFICER)
+
+
+# --- the platform --------------------------------------------------------------------------
+def can_use_staff_pages(user: Any) -> bool:
+    """Signed in, active, not locked. A user with no role sees only a 'no role' home page."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and getattr(user, "locked_at", None) is None
+    )
+
+
+def can_manage_users(user: Any) -> bool:
+    return _has(user, R.ADMINISTRATOR)
+
+
+def can_unlock_account(user: Any, target: Any = None) -> bool:
+    return _has(user, R.ADMINISTRATOR) and (target is None or target.pk != user.pk)
+
+
+def can_view_audit_log(user: Any) -> bool:
+    return _has(user, R.ADMINISTRATOR, R.IA_INVESTIGATOR)
+
+
+def can_view_map(user: Any) -> bool:
+    return _role(user) is not None
+
+
+# --- incident records ----------------------------------------------------------------------
+def can_view_records(user: Any) -> bool:
+    return _has(user, *RECORD_READERS)
+
+
+def can_view_sealed_records(user: Any) -> bool:
+    return _has(user, R.COMMANDING_OFFICER, R.IA_INVESTIGATOR, R.RECORDS_CLERK)
+
+
+def can_view_record(user: Any, record: Any) -> bool:
+    if not can_view_records(user):
+        return False
+    if getattr(record, "is_sealed", False):
+        return can_view_sealed_records(user)
+    author_id = getattr(record, "author_id", None)
+    status = getattr(record, "status", "")
+    if status in ("draft", "returned") and author_id is not None:
+        # An unfinished report is its author's and their supervisors' business.
+        return author_id == user.pk or _has(user, *SUPERVISORS)
+    return True
+
+
+def can_create_report(user: Any) -> bool:
+    return _has(user, *SWORN_FIELD)
+
+
+def can_edit_report(user: Any, report: Any) -> bool:
+    return (
+        can_create_report(user)
+        and report.author_id == user.pk
+        and report.status in ("draft", "returned")
+    )
+
+
+def can_submit_report(user: Any, report: Any) -> bool:
+    return can_edit_report(user, report)
+
+
+def can_approve_report(user: Any, report: Any) -> bool:
+    """A supervisor may approve or return a submitted report, never their own."""
+    return _has(user, *SUPERVISORS) and report.status == "submitted" and report.author_id != user.pk
+
+
+def can_add_supplement(user: Any, report: Any) -> bool:
+    return _has(user, *SWORN_FIELD, R.RECORDS_CLERK) and report.status == "approved"
+
+
+def can_seal_record(user: Any, record: Any = None) -> bool:
+    return _has(user, R.COMMANDING_OFFICER, R.RECORDS_CLERK)
+
+
+def can_import_records(user: Any) -> bool:
+    return _has(user, R.RECORDS_CLERK, R.ADMINISTRATOR)
+
+
+def can_export_records(user: Any) -> bool:
+    return _has(user, R.RECORDS_CLERK, R.CRIME_ANALYST, R.COMMANDING_OFFICER)
+
+
+def can_export_nibrs(user: Any) -> bool:
+    return _has(user, R.RECORDS_CLERK, R.COMMANDING_OFFICER)
+
+
+# --- CompStat and analysis -------------------------------------------------------------------
+def can_view_compstat(user: Any) -> bool:
+    return _has(
+        user,
+        R.COMMANDING_OFFICER,
+        R.CRIME_ANALYST,
+        R.SERGEANT,
+        R.PATROL_OFFICER,
+        R.DISPATCHER,
+        R.RECORDS_CLERK,
+        R.COMMUNITY_AFFAIRS,
+    )
+
+
+def can_run_analysis(user: Any) -> bool:
+    return _has(user, R.CRIME_ANALYST, R.COMMANDING_OFFICER)
+
+
+# --- dispatch --------------------------------------------------------------------------------
+def can_dispatch(user: Any) -> bool:
+    return _has(user, R.DISPATCHER, R.SERGEANT)
+
+
+def can_use_mobile_view(user: Any) -> bool:
+    return _has(user, R.PATROL_OFFICER, R.SERGEANT)
+
+
+# --- accountability --------------------------------------------------------------------------
+def can_view_complaints(user: Any) -> bool:
+    return _has(user, R.IA_INVESTIGATOR, R.COMMANDING_OFFICER)
+
+
+def can_view_oversight_packets(user: Any) -> bool:
+    return _has(user, R.OVERSIGHT_MEMBER)
+
+
+# --- community -------------------------------------------------------------------------------
+def can_manage_community(user: Any) -> bool:
+    return _has(user, R.COMMUNITY_AFFAIRS, R.COMMANDING_OFFICER)

@@ -1,0 +1,51 @@
+"""One error shape for every API response: ``{"error": {"code", "message", "details"}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from openprecinct.core.errors import ApplicationError
+
+
+def _message(detail: Any) -> str:
+    if isinstance(detail, dict):
+        return "Some fields are not valid: " + ", ".join(sorted(str(k) for k in detail))
+    if isinstance(detail, list):
+        return "; ".join(str(item) for item in detail)
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        return Response(
+            {"error": {"code": "rule_violation", "message": exc.message, "details": exc.extra}},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    code = getattr(exc, "default_code", "error")
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else code
+    response.data = {
+        "error": {
+            "code": code,
+            "message": _message(
+                detail.get("detail", detail) if isinstance(detail, dict) else detail
+            ),
+            "details": detail if isinstance(detail, dict) and "detail" not in detail else {},
+        }
+    }
+    return response

@@ -1,0 +1,15 @@
+"""``/api/v1/``: each domain app contributes its routes under its own prefix."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from openprecinct.api import views
+
+app_name = "v1"
+urlpatterns = [
+    path("schema/", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("public/boundaries/", views.PublicBoundariesView.as_view(), name="public_boundaries"),
+    path("records/", include("openprecinct.records.api_urls")),
+]

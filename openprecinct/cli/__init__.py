@@ -1,0 +1,1 @@
+"""The ``openprecinct`` command line: thin adapters over the library and the platform."""

@@ -1,0 +1,193 @@
+"""Settings shared by every environment. Values come from ``openprecinct.config.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openprecinct.config import env
+
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
+REPO_DIR = PACKAGE_DIR.parent
+DATA_DIR = env.data_dir()
+
+DEBUG = env.get_bool("DEBUG", False)
+SECRET_KEY = env.secret_key(required=False, fallback_dir=DATA_DIR)
+ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "openprecinct.core",
+    "openprecinct.accounts",
+    "openprecinct.records",
+    "openprecinct.insights",
+    "openprecinct.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "openprecinct.core.middleware.RequestContextMiddleware",
+    "openprecinct.accounts.middleware.SessionExpiryMiddleware",
+    "openprecinct.accounts.middleware.StaffTwoFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "openprecinct.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "openprecinct.config.urls"
+WSGI_APPLICATION = "openprecinct.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "openprecinct.accounts.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": env.database(DATA_DIR / "openprecinct.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = ["openprecinct.accounts.backends.LockoutAwareBackend"]
+
+# Argon2id with OWASP-style parameters (m=19 MiB, t=2, p=1): ~25 ms a login on two cores,
+# instead of Django's 100 MiB per concurrent login.
+PASSWORD_HASHERS = [
+    "openprecinct.accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "openprecinct.accounts.validators.ContextWordValidator"},
+]
+
+# Lock-out: 5 consecutive failures within 15 minutes lock the account until an
+# administrator lifts the lock (CJIS AC-7).
+OPENPRECINCT_LOCKOUT_FAILURES = env.get_int("LOCKOUT_FAILURES", 5, minimum=1)
+OPENPRECINCT_LOCKOUT_WINDOW_SECONDS = env.get_int("LOCKOUT_WINDOW_SECONDS", 15 * 60, minimum=60)
+
+# Sessions: 30 minutes idle (sliding), 12 hours absolute, both enforced server-side.
+OPENPRECINCT_SESSION_IDLE_SECONDS = env.get_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+OPENPRECINCT_SESSION_ABSOLUTE_SECONDS = env.get_int(
+    "SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=300
+)
+# The store keeps a session at most 12 hours; the idle limit is checked by our middleware,
+# which can then tell the user why they were signed out.
+SESSION_COOKIE_AGE = OPENPRECINCT_SESSION_ABSOLUTE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+
+OTP_TOTP_ISSUER = "OpenPrecinct"
+OTP_TOTP_TOLERANCE = 1
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.time_zone()
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+_NODE_MODULES = REPO_DIR / "node_modules"
+if _NODE_MODULES.is_dir():
+    STATICFILES_DIRS.append(("vendor", _NODE_MODULES))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# No third-party origin anywhere: scripts, styles, fonts, images and map data are local.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "openprecinct.api.authentication.ExpiringTokenAuthentication",
+        "openprecinct.api.authentication.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["openprecinct.api.permissions.IsVerifiedStaff"],
+    "DEFAULT_PAGINATION_CLASS": "openprecinct.api.pagination.StandardPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "openprecinct.api.errors.exception_handler",
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
+    "ALLOWED_VERSIONS": ["v1"],
+    "DEFAULT_THROTTLE_RATES": {"public": "120/min", "token": "10/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OpenPrecinct API",
+    "DESCRIPTION": "Records, CompStat, analysis and the public portal of a precinct.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+OPENPRECINCT_API_TOKEN_HOURS = env.get_int("API_TOKEN_HOURS", 12, minimum=1)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO") or "INFO"},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+# The precinct this installation serves by default.
+OPENPRECINCT_PRECINCT = env.get("PRECINCT", "120") or "120"
+OPENPRECINCT_DEMO_DATA_DIR = PACKAGE_DIR / "demo" / "data"

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("openprecinct.core.urls")),
+    path("accounts/", include("openprecinct.accounts.urls")),
+    path("records/", include("openprecinct.records.urls")),
+    path("insights/", include("openprecinct.insights.urls")),
+    path("api/v1/", include("openprecinct.api.urls", namespace="v1")),
+]
+
+handler403 = "openprecinct.core.views.handler403"
+handler404 = "openprecinct.core.views.handler404"
+handler500 = "openprecinct.core.views.handler500"

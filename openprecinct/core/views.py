@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from openprecinct.accounts import permissions as perms
+from openprecinct.core.audit import audit_record, audit_verify
+from openprecinct.core.geography import boundaries_geojson, station_houses_geojson
+from openprecinct.core.models import AuditEntry
+
+
+def forbidden(request: HttpRequest, *, what: str = "") -> HttpResponse:
+    """Refuse, and record the refusal. Used where a page (not a record) is off limits."""
+    audit_record(
+        action="access.denied",
+        object_type="path",
+        object_id=(what or request.path)[:64],
+        outcome="denied",
+    )
+    return render(request, "403.html", status=403)
+
+
+@require_GET
+def public_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/public_home.html", {"precinct": settings.OPENPRECINCT_PRECINCT})
+
+
+# (title, text, url name, rule): the home page's cards, filtered by the user's rules.
+HOME_CARDS = [
+    (
+        "Write a report",
+        "Start an incident report and submit it for approval.",
+        "records:create",
+        perms.can_create_report,
+    ),
+    (
+        "Incident records",
+        "Search, filter and export the precinct's records.",
+        "records:list",
+        perms.can_view_records,
+    ),
+    (
+        "Approvals",
+        "Reports waiting for a supervisor's decision.",
+        "records:approvals",
+        lambda u: perms._has(u, *perms.SUPERVISORS),
+    ),
+    (
+        "CompStat",
+        "This week's numbers against last year's, by sector.",
+        "insights:compstat",
+        perms.can_view_compstat,
+    ),
+    (
+        "Crime analysis",
+        "Hotspots, forecasts and their backtests.",
+        "insights:analysis",
+        perms.can_run_analysis,
+    ),
+    (
+        "Imports",
+        "Load NYPD open data or another city's CSV; review quarantined rows.",
+        "records:imports",
+        perms.can_import_records,
+    ),
+    (
+        "Precinct map",
+        "The precinct, its sectors and station houses.",
+        "core:map",
+        perms.can_view_map,
+    ),
+    ("Users", "Roles, lock-outs and two-factor resets.", "accounts:users", perms.can_manage_users),
+    (
+        "Audit log",
+        "Every sign-in and change, hash-chained.",
+        "core:audit",
+        perms.can_view_audit_log,
+    ),
+]
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    role = getattr(user, "role", "")
+    cards = []
+    for title, text, name, rule in HOME_CARDS:
+        if not rule(user):
+            continue
+        try:
+            cards.append({"title": title, "text": text, "url": reverse(name)})
+        except NoReverseMatch:
+            continue
+    context = {
+        "role": role,
+        "role_label": user.get_role_display() if role else "",  # type: ignore[union-attr]
+        "cards": cards,
+    }
+    return render(request, "core/home.html", context)
+
+
+@require_GET
+def map_view(request: HttpRequest) -> HttpResponse:
+    if not perms.can_view_map(request.user):
+        return forbidden(request)
+    return render(request, "core/map.html", {"precinct": settings.OPENPRECINCT_PRECINCT})
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def boundaries(request: HttpRequest) -> JsonResponse:
+    precinct = request.GET.get("precinct") or None
+    return JsonResponse(boundaries_geojson(precinct=precinct))
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def station_houses(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(station_houses_geojson())
+
+
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not perms.can_view_audit_log(request.user):
+        return forbidden(request)
+    entries = AuditEntry.objects.order_by("-seq")[:200]
+    verification = audit_verify() if request.GET.get("verify") else None
+    return render(request, "core/audit.html", {"entries": entries, "verification": verification})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok"})
+    except Exception:
+        return JsonResponse({"status": "database unavailable"}, status=503)
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

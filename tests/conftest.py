@@ -1,0 +1,73 @@
+"""Named people for the tests: one per role, plus someone with no role (``outsider``)."""
+
+from __future__ import annotations
+
+import pytest
+
+PASSWORD_FOR_TESTS = "a-long-passphrase-42"
+
+
+@pytest.fixture
+def make_user(db):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from openprecinct.accounts.models import User
+
+    def make(username: str, role: str = "", *, password: str = "a-long-passphrase-42", **extra):
+        user = User.objects.create_user(username=username, password=password, role=role, **extra)
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def personas(make_user):
+    from openprecinct.accounts.roles import Role
+
+    people = {role.value: make_user(role.value.replace("_", "-"), role.value) for role in Role}
+    people["outsider"] = make_user("outsider", "")
+    return people
+
+
+def totp_now(user) -> str:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def login_verified(client, user) -> None:
+    """Sign ``user`` in with both factors, as the login and verify pages would."""
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    session = client.session
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    session["otp_device_id"] = device.persistent_id
+    now = timezone.now().timestamp()
+    session["op_auth_at"] = now
+    session["op_last_seen"] = now
+    session.save()
+
+
+def login_password_only(client, user) -> None:
+    from django.utils import timezone
+
+    client.force_login(user)
+    session = client.session
+    now = timezone.now().timestamp()
+    session["op_auth_at"] = now
+    session["op_last_seen"] = now
+    session.save()
+
+
+@pytest.fixture
+def verified_client(client):
+    def sign_in(user):
+        login_verified(client, user)
+        return client
+
+    return sign_in
