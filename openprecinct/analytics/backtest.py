@@ -335,7 +335,7 @@ def backtest(
     results: dict[str, MethodScore] = {}
     for name, model in methods.items():
         t0 = time.perf_counter()
-        model.fit(train, grid)
+        model.fit(train, grid).prepare([periods[i].days for i in scored])
         fit_s = time.perf_counter() - t0
         pred_times: list[float] = []
         scores: list[PeriodScore] = []
@@ -344,7 +344,7 @@ def backtest(
             p = periods[i]
             if refit_every > 0 and k > 0 and k % refit_every == 0:
                 t0 = time.perf_counter()
-                model.fit(ev.before(p.start), grid)
+                model.fit(ev.before(p.start), grid).prepare([p.days])
                 fit_s += time.perf_counter() - t0
             t1 = time.perf_counter()
             surface = model.predict(p, history=ev)

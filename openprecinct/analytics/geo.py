@@ -14,6 +14,7 @@ These functions are deliberately small and typed so that importers can reuse the
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ __all__ = [
     "US_SURVEY_FOOT_M",
     "WGS84",
     "GeoError",
+    "analysis_crs_for",
     "area_from_geojson",
     "geojson_crs",
     "load_area",
@@ -129,6 +131,40 @@ def transform_geometry(
         return np.column_stack([np.asarray(tx, float), np.asarray(ty, float)])
 
     return shapely.transform(geom, _apply)
+
+
+_METRE_TWINS = {2263: 32118, 2262: 32117, 2260: 32115, 2261: 32116}
+"""US-feet State Plane zones and their metre twins (New York)."""
+
+
+def analysis_crs_for(src_crs: str | int | CRS, x: npt.ArrayLike, y: npt.ArrayLike) -> CRS:
+    """The metric CRS to analyse data given in ``src_crs``.
+
+    * a projected CRS in metres is kept;
+    * NYPD's EPSG:2263 (feet) becomes EPSG:32118, the same projection in metres (New York's
+      other State Plane zones likewise);
+    * anything else (latitude/longitude, other feet CRSs) becomes the UTM zone of the data's
+      centre (WGS84 UTM, metres).
+    """
+    src = src_crs if isinstance(src_crs, CRS) else parse_crs(src_crs)
+    code = src.to_epsg()
+    if code in _METRE_TWINS:
+        return CRS.from_epsg(_METRE_TWINS[code])
+    if src.is_projected:
+        unit = src.axis_info[0].unit_name.lower() if src.axis_info else ""
+        if unit in ("metre", "meter"):
+            return src
+    xa = np.asarray(x, dtype=float)
+    ya = np.asarray(y, dtype=float)
+    ok = np.isfinite(xa) & np.isfinite(ya)
+    if not ok.any():
+        raise GeoError("no event has coordinates, so no analysis CRS can be chosen")
+    lon, lat = transform_xy(np.median(xa[ok]), np.median(ya[ok]), src_crs=src, dst_crs=WGS84)
+    lon0, lat0 = float(lon), float(lat)
+    if not (math.isfinite(lon0) and math.isfinite(lat0)) or abs(lat0) > 84:
+        raise GeoError(f"the events' centre ({lon0}, {lat0}) is not a place on Earth in {src_crs}")
+    zone = int((lon0 + 180) // 6) % 60 + 1
+    return CRS.from_epsg((32600 if lat0 >= 0 else 32700) + zone)
 
 
 def geojson_crs(obj: Mapping[str, Any]) -> str:

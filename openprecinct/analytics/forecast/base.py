@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -275,6 +276,11 @@ class Forecaster:
 
     def _fit(self) -> None:
         """Learn state from ``self.events_`` / ``self.cells_`` (override when needed)."""
+
+    def prepare(self, period_days: Sequence[float]) -> Self:
+        """Learn whatever depends on the period length (called by the backtest after ``fit``,
+        and timed as fitting). The default does nothing."""
+        return self
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "grid_"):

@@ -27,6 +27,8 @@ Training. Rolling origins inside the training window: the period starts ``s_j = 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -220,7 +222,14 @@ class BlendForecast(Forecaster):
         return blend_features(t, cells, self.grid_.n_cells, start, observed_from, period_days,
                               self._ring1, self._ring2)
 
+    def prepare(self, period_days: Sequence[float]) -> Self:
+        for d in sorted(set(period_days)):
+            self._learn(float(d))
+        return self
+
     def _learn(self, period_days: float) -> FloatArray:
+        if 27.0 <= period_days <= 32.0:  # calendar months share one set of weights
+            period_days = 30.4375
         key = round(period_days, 3)
         if key in self.weights_:
             return self.weights_[key]
@@ -273,7 +282,7 @@ class BlendForecast(Forecaster):
         obs = sum(float(y.sum()) for y in ys)
         if pred > 0 and obs > 0:
             w *= obs / pred
-        return w
+        return np.asarray(w, dtype=float)
 
     def _predict(self, period: Period, past: Events, cells: IntArray
                  ) -> tuple[FloatArray, tuple[FloatArray, ...]]:

@@ -1,0 +1,312 @@
+"""``openprecinct backtest``: rolling-origin backtest of hotspot forecasts on a CSV file.
+
+Reads a plain CSV (gzip fine), no database. Bad rows (duplicates, unparseable dates, missing
+coordinates, events outside the area) are counted and reported, never fatal. Progress and those
+counts go to stderr; the table (or, with ``--json``, exactly one JSON object) to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+import pandas as pd
+
+from openprecinct.analytics import backtest as bt
+from openprecinct.analytics import geo
+from openprecinct.analytics.bias import is_discretionary
+from openprecinct.analytics.forecast import Events, days_from_datetime64
+from openprecinct.analytics.forecast.registry import DEFAULT_METHOD, METHODS, make_method
+from openprecinct.analytics.grid import make_grid
+from openprecinct.cli.errors import CLIError
+
+__all__ = ["build_parser", "run"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise CLIError(f"{message} (see 'openprecinct backtest --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="openprecinct backtest",
+        description="Rolling-origin backtest of hotspot forecasts: for each test period every "
+        "method predicts from earlier events only; scores are hit rate, PAI and PEI at each "
+        "coverage, averaged over periods with events.",
+    )
+    p.add_argument("--input", required=True, help="CSV file of events (.csv or .csv.gz)")
+    p.add_argument("--columns", required=True,
+                   help="t=COL,x=COL,y=COL[,category=COL]: which columns hold time, x, y, category")
+    p.add_argument("--date-format", help="strftime format of the time column (default: ISO 8601, "
+                   "then any format pandas recognises)")
+    p.add_argument("--crs", required=True,
+                   help="CRS of x/y, e.g. EPSG:2263 (NYPD feet) or EPSG:4326 (x=longitude)")
+    p.add_argument("--analysis-crs",
+                   help="metric CRS for the grid (default: the events' CRS if in metres, "
+                   "EPSG:32118 for EPSG:2263, the area's CRS if projected, else the UTM zone)")
+    p.add_argument("--area", required=True,
+                   help="GeoJSON study area, in the CRS it declares (WGS84 when none)")
+    p.add_argument("--area-filter", help="PROPERTY=VALUE: keep area features with that property")
+    p.add_argument("--category", help="keep only these categories (comma separated, any case)")
+    p.add_argument("--include-discretionary", action="store_true",
+                   help="keep discretionary-enforcement categories (drug arrests, stops, "
+                   "trespass...), which are excluded by default because they measure policing")
+    p.add_argument("--keep-duplicates", action="store_true",
+                   help="keep rows that repeat another row exactly (dropped by default)")
+    p.add_argument("--cell-size", type=float, default=150.0, help="metres (default 150)")
+    p.add_argument("--grid", choices=["square", "hex"], default="square")
+    p.add_argument("--train-start", required=True, help="first day of history, YYYY-MM-DD")
+    p.add_argument("--test-start", required=True, help="first test day, YYYY-MM-DD")
+    p.add_argument("--test-end", required=True, help="last test day (inclusive), YYYY-MM-DD")
+    p.add_argument("--horizon", choices=["day", "week", "month"], default="day")
+    p.add_argument("--method", default="default",
+                   help=f"one of {', '.join(METHODS)}, 'default' ({DEFAULT_METHOD}), 'all', "
+                   "or a comma-separated list")
+    p.add_argument("--coverage", default="1,5,10,20", help="percent of cells flagged (default 1,5,10,20)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.add_argument("--quiet", action="store_true", help="no progress or data report on stderr")
+    return p
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        print(text, file=sys.stderr)
+
+
+def _parse_columns(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise CLIError(f"--columns takes ROLE=COLUMN pairs such as t=date,x=X,y=Y; got {part!r}")
+        role, col = (s.strip() for s in part.split("=", 1))
+        if role not in ("t", "x", "y", "category"):
+            raise CLIError(f"--columns: unknown role {role!r}; roles are t, x, y and category")
+        out[role] = col
+    missing = [r for r in ("t", "x", "y") if r not in out]
+    if missing:
+        raise CLIError(f"--columns must name the {', '.join(missing)} column(s)")
+    return out
+
+
+def _parse_date(text: str, flag: str) -> np.datetime64:
+    try:
+        return np.datetime64(pd.Timestamp(text).date(), "D")
+    except (ValueError, TypeError) as exc:
+        raise CLIError(f"{flag} must be a date like 2015-01-01; got {text!r}") from exc
+
+
+def _parse_times(col: pd.Series, fmt: str | None) -> pd.Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if fmt:
+            t = pd.to_datetime(col, format=fmt, errors="coerce", utc=True)
+        else:
+            t = pd.to_datetime(col, format="ISO8601", errors="coerce", utc=True)
+            bad = t.isna() & col.str.strip().ne("")
+            if bad.mean() > 0.5:
+                t = pd.to_datetime(col, format="mixed", errors="coerce", utc=True)
+    return t.dt.tz_localize(None)
+
+
+def _coverages(text: str) -> list[float]:
+    try:
+        vals = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError as exc:
+        raise CLIError(f"--coverage takes percentages like 1,5,10,20; got {text!r}") from exc
+    if not vals or any(not (0 < v <= 100) for v in vals):
+        raise CLIError(f"--coverage percentages must be in (0, 100]; got {text!r}")
+    return vals
+
+
+def _methods(text: str) -> list[str]:
+    if text == "all":
+        return list(METHODS)
+    names = []
+    for n in (s.strip() for s in text.split(",")):
+        if not n:
+            continue
+        key = DEFAULT_METHOD if n == "default" else n
+        if key not in METHODS:
+            raise CLIError(f"unknown method {n!r}; choose from default, all, {', '.join(METHODS)}")
+        if key not in names:
+            names.append(key)
+    if not names:
+        raise CLIError("--method is empty")
+    return names
+
+
+def load_events(args: argparse.Namespace) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Read and clean the CSV; return rows with t (datetime64), x, y and a report of drops."""
+    cols = _parse_columns(args.columns)
+    path = Path(args.input)
+    if not path.exists():
+        raise CLIError(f"input file {path} does not exist")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, low_memory=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as exc:
+        raise CLIError(f"cannot read {path} as CSV: {str(exc).splitlines()[0]}") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise CLIError(f"{path} is empty") from exc
+    absent = [c for c in cols.values() if c not in df.columns]
+    if absent:
+        raise CLIError(f"column(s) {', '.join(absent)} not in {path.name}; its columns are: "
+                       f"{', '.join(map(str, df.columns[:30]))}")
+    report: dict[str, int] = {"rows_read": int(len(df))}
+    dup = df.duplicated(keep="first")
+    report["duplicate_rows"] = int(dup.sum())
+    if not args.keep_duplicates:
+        df = df[~dup]
+    if "category" in cols:
+        cat = df[cols["category"]].astype(str).str.strip()
+        if args.category:
+            wanted = {c.strip().upper() for c in args.category.split(",") if c.strip()}
+            keep = cat.str.upper().isin(wanted)
+            report["other_categories"] = int((~keep).sum())
+            df, cat = df[keep], cat[keep]
+        if not args.include_discretionary:
+            disc = cat.map(is_discretionary).astype(bool)
+            report["discretionary_excluded"] = int(disc.sum())
+            if disc.any():
+                names = sorted(set(cat[disc]))[:5]
+                _say(args, f"warning: excluded {int(disc.sum())} discretionary-enforcement events "
+                     f"({', '.join(names)}{'...' if len(set(cat[disc])) > 5 else ''}): they "
+                     "measure where police looked; --include-discretionary keeps them")
+            df = df[~disc]
+    elif args.category:
+        raise CLIError("--category needs a category column: add category=COL to --columns")
+    t = _parse_times(df[cols["t"]].astype(str), args.date_format)
+    x = pd.to_numeric(df[cols["x"]].astype(str).str.replace(",", "").str.strip(), errors="coerce")
+    y = pd.to_numeric(df[cols["y"]].astype(str).str.replace(",", "").str.strip(), errors="coerce")
+    bad_t = t.isna()
+    bad_xy = ~bad_t & ~(np.isfinite(x) & np.isfinite(y))
+    report["unparseable_dates"] = int(bad_t.sum())
+    report["missing_coordinates"] = int(bad_xy.sum())
+    keep = ~(bad_t | bad_xy)
+    out = pd.DataFrame({"t": t[keep].to_numpy(dtype="datetime64[ms]"),
+                        "x": x[keep].to_numpy(float), "y": y[keep].to_numpy(float)})
+    return out, report
+
+
+def _area_crs(path: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            obj = json.load(fh)
+    except (OSError, ValueError):
+        return geo.parse_crs(geo.WGS84)  # load_area reports the problem
+    return geo.parse_crs(geo.geojson_crs(obj) if isinstance(obj, dict) else geo.WGS84)
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run the command; return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv))
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    coverages = _coverages(args.coverage)
+    names = _methods(args.method)
+    if not (isinstance(args.cell_size, float) and math.isfinite(args.cell_size)
+            and args.cell_size > 0):
+        raise CLIError(f"--cell-size must be a positive number of metres; got {args.cell_size}")
+    train_start = _parse_date(args.train_start, "--train-start")
+    test_start = _parse_date(args.test_start, "--test-start")
+    test_end = _parse_date(args.test_end, "--test-end")
+    if not train_start <= test_start <= test_end:
+        raise CLIError("dates must satisfy --train-start <= --test-start <= --test-end")
+    try:
+        periods = bt.make_periods(test_start, test_end, args.horizon)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from exc
+    if not periods:
+        raise CLIError(f"the test window {test_start}..{test_end} holds no whole {args.horizon}")
+
+    rows, report = load_events(args)
+    if rows.empty:
+        raise CLIError("no usable event in the input (see the counts above); check --columns, "
+                       "--date-format and --category")
+    try:
+        src = geo.parse_crs(args.crs)
+        if args.analysis_crs:
+            dst = geo.parse_crs(args.analysis_crs)
+        elif src.is_geographic and _area_crs(args.area).is_projected:
+            dst = geo.analysis_crs_for(_area_crs(args.area), [0.0], [0.0])
+        else:
+            dst = geo.analysis_crs_for(src, rows["x"].to_numpy(), rows["y"].to_numpy())
+        if not dst.is_projected:
+            raise CLIError(f"--analysis-crs must be a projected CRS in metres; got {dst.name}")
+        xm, ym = geo.transform_xy(rows["x"].to_numpy(), rows["y"].to_numpy(),
+                                  src_crs=args.crs, dst_crs=dst)
+        filt = None
+        if args.area_filter:
+            if "=" not in args.area_filter:
+                raise CLIError("--area-filter takes PROPERTY=VALUE, e.g. precinct=120")
+            k, v = args.area_filter.split("=", 1)
+            filt = (k.strip(), v.strip())
+        area = geo.load_area(args.area, property_filter=filt, dst_crs=dst)
+    except geo.GeoError as exc:
+        raise CLIError(str(exc)) from exc
+    grid = make_grid(area, args.cell_size, args.grid)
+    cells = grid.locate(xm, ym)
+    bad_proj = ~(np.isfinite(xm) & np.isfinite(ym))
+    report["missing_coordinates"] += int(bad_proj.sum())
+    outside = (cells < 0) & ~bad_proj
+    report["outside_area"] = int(outside.sum())
+    keep = cells >= 0
+    t_days = days_from_datetime64(rows["t"].to_numpy()[keep])
+    events = Events(t_days, xm[keep], ym[keep])
+    t0 = float(days_from_datetime64(train_start))
+    report["before_train_start"] = int((t_days < t0).sum())
+    report["events_used"] = int((t_days >= t0).sum())
+    for k, v in report.items():
+        _say(args, f"{k.replace('_', ' ')}: {v}")
+    _say(args, f"grid: {grid.n_cells} {args.grid} cells of {args.cell_size:g} m "
+         f"({area.area / 1e6:.2f} km2, analysis CRS {dst.to_string()}); "
+         f"{len(periods)} test {args.horizon}s; methods: {', '.join(names)}")
+    methods = {n: make_method(n) for n in names}
+    result = bt.backtest(events, grid, methods, periods,
+                         coverages=[c / 100 for c in coverages], train_start=t0)
+    if result.periods_scored == 0:
+        _say(args, "warning: no test period has events; nothing was scored")
+    out = result.to_dict()
+    out["default_method"] = DEFAULT_METHOD
+    out["best_method"] = bt.select_winner(result) if result.periods_scored else None
+    out["input"] = report
+    out["analysis_crs"] = dst.to_string()
+    out["horizon"] = args.horizon
+    if args.json:
+        print(json.dumps(out, allow_nan=False))
+    else:
+        print(_table(out, coverages))
+    return 0
+
+
+def _table(out: dict[str, Any], coverages: list[float]) -> str:
+    hdr = "".join(f" | HR@{c:g}%  PAI   PEI " for c in coverages)
+    lines = [f"{'method':14s}{hdr} | fit s | pred s", "-" * (14 + len(hdr) + 18)]
+    items = list(out["methods"].items()) + [("oracle", out["oracle"])]
+    for name, m in items:
+        cells = ""
+        for c in coverages:
+            s = m["coverage"][f"{c:g}"]
+            hr = "  -  " if s["hit_rate"] is None else f"{s['hit_rate'] * 100:5.1f}%"
+            pai = "  - " if s["pai"] is None else f"{s['pai']:5.2f}"
+            pei = "  - " if s["pei"] is None else f"{s['pei']:4.2f}"
+            cells += f" | {hr} {pai} {pei}"
+        fit = m["fit_seconds"] or 0.0
+        pred = m["predict_seconds_per_period"] or 0.0
+        lines.append(f"{name:14s}{cells} | {fit:5.2f} | {pred:.3f}")
+    lines.append(f"periods scored: {out['periods']} of {out['periods_total']} "
+                 f"({out['periods_skipped_no_events']} without events skipped); test events: "
+                 f"{out['events_test']}; cells: {out['cells']}; default method: "
+                 f"{out['default_method']}; best here: {out['best_method']}")
+    return "\n".join(lines)

