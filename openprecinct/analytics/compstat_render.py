@@ -148,8 +148,8 @@ def render_csv(reports: Sequence[CompStatReport]) -> str:
 
 
 _CSS = """
-@page { size: letter landscape; margin: 1.2cm; }
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 9pt; color: #111; }
+@page { size: letter landscape; margin: 1cm; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 7.5pt; color: #111; }
 section { page-break-after: always; }
 section:last-child { page-break-after: auto; }
 header { display: flex; justify-content: space-between; align-items: baseline; }
@@ -158,12 +158,13 @@ h2 { font-size: 12pt; margin: 0; }
 p.week { text-align: center; font-size: 11pt; margin: 4pt 0; }
 p.sub { text-align: center; font-weight: bold; margin: 2pt 0 6pt; }
 table { border-collapse: collapse; width: 100%; }
-th, td { padding: 2pt 4pt; text-align: right; border-bottom: 0.5pt solid #ccc; }
+th, td { padding: 1pt 3pt; text-align: right; border-bottom: 0.5pt solid #ccc; }
 th { background: #e8eef7; }
 td.cat, th.cat { text-align: left; font-weight: bold; }
 tr.total td { border-top: 1pt solid #111; border-bottom: 1pt solid #111; font-weight: bold; }
-td.flag { text-align: left; font-size: 7.5pt; color: #444; }
-footer { margin-top: 8pt; font-size: 7.5pt; color: #333; }
+td.flag { text-align: left; font-size: 6.5pt; color: #444; }
+footer { margin-top: 6pt; font-size: 6.5pt; color: #333; }
+footer p { margin: 2pt 0; }
 """
 
 

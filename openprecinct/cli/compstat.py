@@ -37,7 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
         "same dates one year earlier, plus 2-, 12- and 20-year changes) from a CSV file.",
     )
     parser.add_argument("--input", required=True, help="CSV file (.csv or .csv.gz)")
-    parser.add_argument("--schema", choices=SCHEMAS, default="nypd-complaints")
+    parser.add_argument(
+        "--schema",
+        choices=SCHEMAS,
+        default="nypd-complaints",
+        help="file layout: NYPD complaint data (default), any CSV with --columns, or NYPD's "
+        "weekly count series",
+    )
     parser.add_argument(
         "--precinct",
         default="all",
@@ -50,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="geography of the reports (default precinct; --precinct then filters sectors)",
     )
     parser.add_argument("--week-ending", required=True, help="Sunday ending the report week")
-    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default table)"
+    )
     parser.add_argument("--output", help="file to write (default: standard output)")
     parser.add_argument(
         "--columns",
