@@ -87,6 +87,9 @@ class Located(models.Model):
     x_m = models.FloatField(null=True, blank=True)
     y_m = models.FloatField(null=True, blank=True)
     precinct = models.CharField(max_length=8, blank=True, db_index=True)
+    # The precinct as the source file wrote it. ``precinct`` is today's precinct by
+    # point-in-polygon; they differ e.g. for pre-2013 records of 120/122 now in 121.
+    reported_precinct = models.CharField(max_length=8, blank=True, default="")
     sector = models.CharField(max_length=8, blank=True, db_index=True)
     borough = models.CharField(max_length=20, blank=True)
     address = models.CharField(max_length=200, blank=True)
