@@ -292,7 +292,7 @@ def backtest(
     coverages: Sequence[float] = (0.01, 0.05, 0.10, 0.20),
     train_start: float | None = None,
     refit_every: int = 0,
-    keep_surfaces: bool = False,
+    context: Events | None = None,
 ) -> BacktestResult:
     """Rolling-origin evaluation of several forecasters on the same periods.
 
@@ -308,6 +308,9 @@ def backtest(
         First day of history (days since epoch); earlier events are ignored.
     refit_every : int, default 0
         Refit every k periods on all events before the period (0: fit once before the first).
+    context : Events, optional
+        Context events (e.g. every offence when ``events`` is burglary only), offered to the
+        methods that use covariates, with the same "strictly before the period" rule.
 
     Returns
     -------
@@ -327,6 +330,12 @@ def backtest(
         cells = cells[keep]
     first = periods[0].start
     train = ev.before(first)
+    ctx: Events | None = None
+    if context is not None:
+        ctx = context
+        if train_start is not None:
+            keep_ctx = ctx.t >= train_start
+            ctx = Events(ctx.t[keep_ctx], ctx.x[keep_ctx], ctx.y[keep_ctx], train_start)
     observed: list[FloatArray] = []
     for p in periods:
         lo, hi = np.searchsorted(ev.t, [p.start, p.end], side="left")
@@ -335,7 +344,8 @@ def backtest(
     results: dict[str, MethodScore] = {}
     for name, model in methods.items():
         t0 = time.perf_counter()
-        model.fit(train, grid).prepare([periods[i].days for i in scored])
+        ctx_train = None if ctx is None else ctx.before(first)
+        model.fit(train, grid, ctx_train).prepare([periods[i].days for i in scored])
         fit_s = time.perf_counter() - t0
         pred_times: list[float] = []
         scores: list[PeriodScore] = []
@@ -344,10 +354,11 @@ def backtest(
             p = periods[i]
             if refit_every > 0 and k > 0 and k % refit_every == 0:
                 t0 = time.perf_counter()
-                model.fit(ev.before(p.start), grid).prepare([p.days])
+                model.fit(ev.before(p.start), grid,
+                          None if ctx is None else ctx.before(p.start)).prepare([p.days])
                 fit_s += time.perf_counter() - t0
             t1 = time.perf_counter()
-            surface = model.predict(p, history=ev)
+            surface = model.predict(p, history=ev, context=ctx)
             pred_times.append(time.perf_counter() - t1)
             scores.append(score_surface(surface, observed[i], coverages))
             pairs.append((surface.values, observed[i]))

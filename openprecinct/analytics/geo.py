@@ -206,6 +206,7 @@ def area_from_geojson(
     *,
     property_filter: tuple[str, str] | None = None,
     dst_crs: str | int | CRS = ANALYSIS_CRS,
+    src_crs: str | int | CRS | None = None,
 ) -> BaseGeometry:
     """Union of the (Multi)Polygon features of a parsed GeoJSON object, in ``dst_crs``.
 
@@ -217,6 +218,7 @@ def area_from_geojson(
         Keep only features whose property ``name`` equals ``value`` (compared as strings,
         so ``precinct=120`` matches ``120`` and ``"120"``).
     dst_crs : CRS of the result (metres by default).
+    src_crs : CRS of the coordinates, overriding what the object declares.
 
     Raises
     ------
@@ -244,8 +246,17 @@ def area_from_geojson(
     if not geoms:
         raise GeoError("the area has no polygon: give a GeoJSON file with Polygon features")
     area = shapely.union_all(geoms)
-    src = geojson_crs(obj)
-    if parse_crs(src) != (dst_crs if isinstance(dst_crs, CRS) else parse_crs(dst_crs)):
+    src = geojson_crs(obj) if src_crs is None else src_crs
+    src_parsed = src if isinstance(src, CRS) else parse_crs(src)
+    if src_parsed.is_geographic:
+        minx, miny, maxx, maxy = area.bounds
+        if min(minx, miny) < -180 or maxx > 360 or max(abs(miny), abs(maxy)) > 90:
+            raise GeoError(
+                "the area's coordinates are not longitude/latitude but the file declares no CRS: "
+                "add a 'crs' member to the GeoJSON or give the area's CRS (e.g. --area-crs "
+                "EPSG:2263)"
+            )
+    if src_parsed != (dst_crs if isinstance(dst_crs, CRS) else parse_crs(dst_crs)):
         area = transform_geometry(area, src_crs=src, dst_crs=dst_crs)
     parts = getattr(area, "geoms", [area])
     polys = [p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]
@@ -260,6 +271,7 @@ def load_area(
     *,
     property_filter: tuple[str, str] | None = None,
     dst_crs: str | int | CRS = ANALYSIS_CRS,
+    src_crs: str | int | CRS | None = None,
 ) -> BaseGeometry:
     """Read a GeoJSON file (any declared CRS, WGS84 by default) into one area in ``dst_crs``.
 
@@ -275,7 +287,8 @@ def load_area(
         raise GeoError(f"area file {p} is not valid JSON: {exc}") from exc
     if not isinstance(obj, dict):
         raise GeoError(f"area file {p} is not a GeoJSON object")
-    return area_from_geojson(obj, property_filter=property_filter, dst_crs=dst_crs)
+    return area_from_geojson(obj, property_filter=property_filter, dst_crs=dst_crs,
+                             src_crs=src_crs)
 
 
 def points_in_area(x: npt.ArrayLike, y: npt.ArrayLike, area: BaseGeometry) -> BoolArray:

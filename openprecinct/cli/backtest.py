@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "EPSG:32118 for EPSG:2263, the area's CRS if projected, else the UTM zone)")
     p.add_argument("--area", required=True,
                    help="GeoJSON study area, in the CRS it declares (WGS84 when none)")
+    p.add_argument("--area-crs", help="CRS of the area file when it declares none and is not "
+                   "longitude/latitude")
     p.add_argument("--area-filter", help="PROPERTY=VALUE: keep area features with that property")
     p.add_argument("--category", help="keep only these categories (comma separated, any case)")
     p.add_argument("--include-discretionary", action="store_true",
@@ -145,8 +147,13 @@ def _methods(text: str) -> list[str]:
     return names
 
 
-def load_events(args: argparse.Namespace) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Read and clean the CSV; return rows with t (datetime64), x, y and a report of drops."""
+def load_events(args: argparse.Namespace
+                ) -> tuple[pd.DataFrame, pd.DataFrame | None, dict[str, int]]:
+    """Read and clean the CSV.
+
+    Returns the events (t as datetime64, x, y), the context events (every category but the
+    discretionary ones, when ``--category`` selects some; else None) and a report of drops.
+    """
     cols = _parse_columns(args.columns)
     path = Path(args.input)
     if not path.exists():
@@ -166,13 +173,9 @@ def load_events(args: argparse.Namespace) -> tuple[pd.DataFrame, dict[str, int]]
     report["duplicate_rows"] = int(dup.sum())
     if not args.keep_duplicates:
         df = df[~dup]
+    context: pd.DataFrame | None = None
     if "category" in cols:
         cat = df[cols["category"]].astype(str).str.strip()
-        if args.category:
-            wanted = {c.strip().upper() for c in args.category.split(",") if c.strip()}
-            keep = cat.str.upper().isin(wanted)
-            report["other_categories"] = int((~keep).sum())
-            df, cat = df[keep], cat[keep]
         if not args.include_discretionary:
             disc = cat.map(is_discretionary).astype(bool)
             report["discretionary_excluded"] = int(disc.sum())
@@ -181,25 +184,39 @@ def load_events(args: argparse.Namespace) -> tuple[pd.DataFrame, dict[str, int]]
                 _say(args, f"warning: excluded {int(disc.sum())} discretionary-enforcement events "
                      f"({', '.join(names)}{'...' if len(set(cat[disc])) > 5 else ''}): they "
                      "measure where police looked; --include-discretionary keeps them")
-            df = df[~disc]
+            df, cat = df[~disc], cat[~disc]
+        if args.category:
+            wanted = {c.strip().upper() for c in args.category.split(",") if c.strip()}
+            keep = cat.str.upper().isin(wanted)
+            report["other_categories"] = int((~keep).sum())
+            context = _clean(df, cols, args)[0]
+            df = df[keep]
     elif args.category:
         raise CLIError("--category needs a category column: add category=COL to --columns")
+    out, bad_t, bad_xy = _clean(df, cols, args)
+    report["unparseable_dates"] = bad_t
+    report["missing_coordinates"] = bad_xy
+    return out, context, report
+
+
+def _clean(df: pd.DataFrame, cols: dict[str, str], args: argparse.Namespace
+           ) -> tuple[pd.DataFrame, int, int]:
     t = _parse_times(df[cols["t"]].astype(str), args.date_format)
     x = pd.to_numeric(df[cols["x"]].astype(str).str.replace(",", "").str.strip(), errors="coerce")
     y = pd.to_numeric(df[cols["y"]].astype(str).str.replace(",", "").str.strip(), errors="coerce")
     bad_t = t.isna()
     bad_xy = ~bad_t & ~(np.isfinite(x) & np.isfinite(y))
-    report["unparseable_dates"] = int(bad_t.sum())
-    report["missing_coordinates"] = int(bad_xy.sum())
     keep = ~(bad_t | bad_xy)
     out = pd.DataFrame({"t": t[keep].to_numpy(dtype="datetime64[ms]"),
                         "x": x[keep].to_numpy(float), "y": y[keep].to_numpy(float)})
-    return out, report
+    return out, int(bad_t.sum()), int(bad_xy.sum())
 
 
-def _area_crs(path: str) -> Any:
+def _area_crs(args: argparse.Namespace) -> Any:
+    if args.area_crs:
+        return geo.parse_crs(args.area_crs)
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(args.area, encoding="utf-8") as fh:
             obj = json.load(fh)
     except (OSError, ValueError):
         return geo.parse_crs(geo.WGS84)  # load_area reports the problem
@@ -230,7 +247,7 @@ def run(argv: Sequence[str]) -> int:
     if not periods:
         raise CLIError(f"the test window {test_start}..{test_end} holds no whole {args.horizon}")
 
-    rows, report = load_events(args)
+    rows, context_rows, report = load_events(args)
     if rows.empty:
         raise CLIError("no usable event in the input (see the counts above); check --columns, "
                        "--date-format and --category")
@@ -238,8 +255,8 @@ def run(argv: Sequence[str]) -> int:
         src = geo.parse_crs(args.crs)
         if args.analysis_crs:
             dst = geo.parse_crs(args.analysis_crs)
-        elif src.is_geographic and _area_crs(args.area).is_projected:
-            dst = geo.analysis_crs_for(_area_crs(args.area), [0.0], [0.0])
+        elif src.is_geographic and _area_crs(args).is_projected:
+            dst = geo.analysis_crs_for(_area_crs(args), [0.0], [0.0])
         else:
             dst = geo.analysis_crs_for(src, rows["x"].to_numpy(), rows["y"].to_numpy())
         if not dst.is_projected:
@@ -252,7 +269,8 @@ def run(argv: Sequence[str]) -> int:
                 raise CLIError("--area-filter takes PROPERTY=VALUE, e.g. precinct=120")
             k, v = args.area_filter.split("=", 1)
             filt = (k.strip(), v.strip())
-        area = geo.load_area(args.area, property_filter=filt, dst_crs=dst)
+        area = geo.load_area(args.area, property_filter=filt, dst_crs=dst,
+                             src_crs=args.area_crs or None)
     except geo.GeoError as exc:
         raise CLIError(str(exc)) from exc
     grid = make_grid(area, args.cell_size, args.grid)
@@ -273,8 +291,15 @@ def run(argv: Sequence[str]) -> int:
          f"({area.area / 1e6:.2f} km2, analysis CRS {dst.to_string()}); "
          f"{len(periods)} test {args.horizon}s; methods: {', '.join(names)}")
     methods = {n: make_method(n) for n in names}
+    context = None
+    if context_rows is not None and not context_rows.empty:
+        cx, cy = geo.transform_xy(context_rows["x"].to_numpy(), context_rows["y"].to_numpy(),
+                                  src_crs=args.crs, dst_crs=dst)
+        ok = np.isfinite(cx) & np.isfinite(cy)
+        context = Events(days_from_datetime64(context_rows["t"].to_numpy()[ok]), cx[ok], cy[ok])
     result = bt.backtest(events, grid, methods, periods,
-                         coverages=[c / 100 for c in coverages], train_start=t0)
+                         coverages=[c / 100 for c in coverages], train_start=t0,
+                         context=context)
     if result.periods_scored == 0:
         _say(args, "warning: no test period has events; nothing was scored")
     out = result.to_dict()

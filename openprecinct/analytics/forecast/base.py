@@ -251,7 +251,7 @@ class Forecaster:
     def _validate_params(self) -> None:
         """Raise ``ValueError`` for a bad parameter (override)."""
 
-    def fit(self, events: Events, grid: Grid) -> Self:
+    def fit(self, events: Events, grid: Grid, context: Events | None = None) -> Self:
         """Validate the parameters, remember the grid and events, learn parameters.
 
         Parameters
@@ -260,6 +260,9 @@ class Forecaster:
             Training events (days, metres); those outside the grid are ignored.
         grid : Grid
             Cells to forecast.
+        context : Events, optional
+            Other events of the same place and time (e.g. every offence when forecasting
+            burglary), used as covariates by the methods that can (``BlendForecast``).
         """
         self._validate_params()
         if not isinstance(events, Events):
@@ -271,6 +274,11 @@ class Forecaster:
         self.events_ = events.select(inside)
         self.cells_ = cells[inside]
         self.fit_end_ = float(self.events_.t[-1]) if len(self.events_) else math.nan
+        if context is None:
+            self.context_, self.context_cells_ = self.events_, self.cells_
+        else:
+            cc = grid.locate(context.x, context.y)
+            self.context_, self.context_cells_ = context.select(cc >= 0), cc[cc >= 0]
         self._fit()
         return self
 
@@ -301,7 +309,8 @@ class Forecaster:
         past = Events(ev.t[:k], ev.x[:k], ev.y[:k], ev.observed_from)
         return past, cells[:k]
 
-    def predict(self, period: Period, history: Events | None = None) -> RiskSurface:
+    def predict(self, period: Period, history: Events | None = None,
+                context: Events | None = None) -> RiskSurface:
         """Expected events per cell in ``period``.
 
         Parameters
@@ -311,8 +320,16 @@ class Forecaster:
         history : Events, optional
             Events known at the start of the period (defaults to the training events). Events at
             or after ``period.start`` are ignored, so a backtest can pass every event.
+        context : Events, optional
+            Context events known at the start of the period (same rule); defaults to the
+            context given to ``fit`` (or to ``history`` when ``fit`` had none).
         """
         past, cells = self._history(period, history)
+        if context is None and history is not None and self.context_ is self.events_:
+            self._context_past = (past, cells)
+        else:
+            self._context_past = self._history(period, context if context is not None
+                                               else self.context_)
         values, tiebreak = self._predict(period, past, cells)
         values = np.clip(np.nan_to_num(np.asarray(values, float)), 0.0, None)
         return RiskSurface(self.grid_, period, values, tiebreak, type(self).__name__)

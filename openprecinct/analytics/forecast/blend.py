@@ -57,40 +57,56 @@ FEATURE_NAMES = (
     "ring2_all",
     "ring1_decay_1y",
     "ring1_last_28d",
+    "context_all",
+    "context_ring1",
+    "context_decay_1y",
     "uniform",
 )
 
 
 def blend_features(t: FloatArray, cells: IntArray, n_cells: int, start: float,
                    observed_from: float, period_days: float,
-                   ring1: sp.csr_matrix, ring2: sp.csr_matrix) -> FloatArray:
+                   ring1: sp.csr_matrix, ring2: sp.csr_matrix,
+                   context: tuple[FloatArray, IntArray] | None = None) -> FloatArray:
     """Feature matrix (n_cells, n_features) of rates times ``period_days`` at origin ``start``.
 
-    ``t`` and ``cells`` are the events strictly before ``start``.
+    ``t`` and ``cells`` are the events strictly before ``start``; ``context`` the times and cells
+    of the context events before ``start`` (default: the events themselves). Context features
+    are the context's share of each cell times the events' own expected total, so they are in
+    the same units (expected events in the period) as the others.
     """
-    age = start - t
     span = max(start - observed_from, 1.0) if math.isfinite(observed_from) else 1.0
 
-    def rate(weights: FloatArray, exposure: float) -> FloatArray:
-        c = np.bincount(cells, weights=weights, minlength=n_cells).astype(float)
-        return c * (period_days / max(exposure, 1e-9))
+    def rates(tt: FloatArray, cc: IntArray) -> list[FloatArray]:
+        age = start - tt
 
-    ones = np.ones(t.size)
-    feats = [rate(ones, span)]
-    for half in (3 * 365.25, 365.25, 90.0):
-        lam = math.log(2) / half
-        w = np.exp(-lam * age)
-        exposure = (1 - math.exp(-lam * span)) / lam
-        feats.append(rate(w, exposure))
-    for days in (28.0, 7.0):
-        feats.append(rate((age <= days).astype(float), min(days, span)))
+        def rate(weights: FloatArray, exposure: float) -> FloatArray:
+            c = np.bincount(cc, weights=weights, minlength=n_cells).astype(float)
+            return c * (period_days / max(exposure, 1e-9))
+
+        out = [rate(np.ones(tt.size), span)]
+        for half in (3 * 365.25, 365.25, 90.0):
+            lam = math.log(2) / half
+            exposure = (1 - math.exp(-lam * span)) / lam
+            out.append(rate(np.exp(-lam * age), exposure))
+        for days in (28.0, 7.0):
+            out.append(rate((age <= days).astype(float), min(days, span)))
+        return out
+
+    own = rates(t, cells)
     deg1 = np.maximum(np.asarray(ring1.sum(axis=1)).ravel(), 1.0)
     deg2 = np.maximum(np.asarray(ring2.sum(axis=1)).ravel(), 1.0)
-    feats.append(np.asarray(ring1 @ feats[0]) / deg1)
-    feats.append(np.asarray(ring2 @ feats[0]) / deg2)
-    feats.append(np.asarray(ring1 @ feats[2]) / deg1)
-    feats.append(np.asarray(ring1 @ feats[4]) / deg1)
-    feats.append(np.full(n_cells, t.size * period_days / span / max(n_cells, 1)))
+    feats = list(own)
+    feats.append(np.asarray(ring1 @ own[0]) / deg1)
+    feats.append(np.asarray(ring2 @ own[0]) / deg2)
+    feats.append(np.asarray(ring1 @ own[2]) / deg1)
+    feats.append(np.asarray(ring1 @ own[4]) / deg1)
+    ctx = own if context is None else rates(*context)
+    total = float(own[0].sum())
+    for f in (ctx[0], np.asarray(ring1 @ ctx[0]) / deg1, ctx[2]):
+        s = float(f.sum())
+        feats.append(f * (total / s) if s > 0 else np.zeros(n_cells))
+    feats.append(np.full(n_cells, total / max(n_cells, 1)))
     return np.column_stack(feats)
 
 
@@ -118,38 +134,36 @@ def _fit_weights(x: FloatArray, y: FloatArray, iterations: int, prior: float) ->
     return np.asarray(w, float)
 
 
-def _candidates() -> FloatArray:
-    """Weight vectors tried by the hit-rate selection: a long-run base, plus neighbour
-    smoothing, plus recent counts. The first row (all-history counts) is the fallback."""
-    idx = {n: i for i, n in enumerate(FEATURE_NAMES)}
-    rows = []
-    for base in ("all_history", "decay_3y", "decay_1y"):
-        for r1 in (0.0, 0.05, 0.15, 0.4):
-            for r2 in (0.0, 0.1, 0.3):
-                for recent in (0.0, 0.25, 1.0):
-                    w = np.zeros(len(FEATURE_NAMES))
-                    w[idx[base]] = 1.0
-                    w[idx["ring1_all"]] += r1
-                    w[idx["ring2_all"]] += r2
-                    w[idx["last_28d"]] += recent
-                    rows.append(w)
-    return np.array(rows)
+SEARCH: tuple[tuple[str, tuple[float, ...]], ...] = (
+    ("context_all", (0.0, 0.3, 1.0, 3.0, 10.0)),
+    ("ring1_all", (0.0, 0.05, 0.15, 0.4)),
+    ("ring2_all", (0.0, 0.1, 0.3)),
+    ("decay_1y", (0.0, 0.3, 1.0, 3.0)),
+    ("last_28d", (0.0, 0.25, 1.0)),
+    ("last_7d", (0.0, 0.25, 1.0)),
+    ("context_ring1", (0.0, 0.1, 0.3, 1.0)),
+)
+"""Weights tried by the hit-rate search, relative to the all-history count (weight 1)."""
 
 
 def _hit_rates(scores: FloatArray, y: FloatArray, coverages: tuple[float, ...],
-               tie: FloatArray) -> FloatArray:
-    """Hit rate at each coverage of each score column (n_cells, n_cand) against counts y."""
+               tie: FloatArray, pei: bool = False) -> FloatArray:
+    """Hit rate (or PEI: captured / best possible) at each coverage of each score column
+    (n_cells, n_cand) against counts y."""
     n = y.size
     total = y.sum()
     out = np.zeros((scores.shape[1], len(coverages)))
     if total <= 0:
         return out
+    ks = [int(math.floor(c * n + 1e-9)) for c in coverages]
+    best = np.cumsum(np.sort(y)[::-1])
+    denom = np.array([best[k - 1] if k > 0 else 1.0 for k in ks]) if pei else np.full(len(ks), total)
+    denom = np.maximum(denom, 1e-12)
     for j in range(scores.shape[1]):
-        order = np.lexsort((tie, -np.round(scores[:, j], 12)))
+        order = np.lexsort((-tie, -np.round(scores[:, j], 12)))
         cum = np.cumsum(y[order])
-        for i, c in enumerate(coverages):
-            k = int(math.floor(c * n + 1e-9))
-            out[j, i] = (cum[k - 1] if k > 0 else 0.0) / total
+        got = np.array([cum[k - 1] if k > 0 else 0.0 for k in ks])
+        out[j] = got / denom
     return out
 
 
@@ -160,8 +174,9 @@ class BlendForecast(Forecaster):
     ----------
     max_origins : int, default 24
         Largest number of training origins (periods at the end of the training window).
-    min_history_days : float, default 28
-        An origin needs at least this many days of earlier events.
+    min_history_days : float or None, default None
+        An origin needs at least this many days of earlier events (``None``: two periods,
+        at least 7 days).
     iterations : int, default 300
         EM iterations for the weights.
     prior : float, default 1e-3
@@ -186,22 +201,25 @@ class BlendForecast(Forecaster):
 
     name = "blend"
 
-    def __init__(self, max_origins: int = 24, min_history_days: float = 28.0,
+    def __init__(self, max_origins: int = 24, min_history_days: float | None = None,
                  iterations: int = 300, prior: float = 1e-3,
-                 selection: str = "hit_rate", margin: float = 0.005,
+                 selection: str = "hit_rate", criterion: str = "hit_rate",
+                 margin: float = 0.005,
                  horizon_days: float | None = None) -> None:
         self.max_origins = max_origins
         self.min_history_days = min_history_days
         self.iterations = iterations
         self.prior = prior
         self.selection = selection
+        self.criterion = criterion
         self.margin = margin
         self.horizon_days = horizon_days
 
     def _validate_params(self) -> None:
         n = type(self).__name__
         check_param(n, "max_origins", self.max_origins, "int", 1, low_open=False)
-        check_param(n, "min_history_days", self.min_history_days, "float", 0, low_open=False)
+        check_param(n, "min_history_days", self.min_history_days, "float", 0, low_open=False,
+                    allow_none=True)
         check_param(n, "iterations", self.iterations, "int", 1, low_open=False)
         check_param(n, "prior", self.prior, "float", 0, low_open=False)
         check_param(n, "horizon_days", self.horizon_days, "float", 0, allow_none=True)
@@ -218,9 +236,10 @@ class BlendForecast(Forecaster):
             self._learn(float(self.horizon_days))
 
     def _features(self, t: FloatArray, cells: IntArray, start: float, observed_from: float,
-                  period_days: float) -> FloatArray:
+                  period_days: float, context: tuple[FloatArray, IntArray] | None
+                  ) -> FloatArray:
         return blend_features(t, cells, self.grid_.n_cells, start, observed_from, period_days,
-                              self._ring1, self._ring2)
+                              self._ring1, self._ring2, context)
 
     def prepare(self, period_days: Sequence[float]) -> Self:
         for d in sorted(set(period_days)):
@@ -234,18 +253,23 @@ class BlendForecast(Forecaster):
         if key in self.weights_:
             return self.weights_[key]
         ev, cells = self.events_, self.cells_
+        cev, ccells = self.context_, self.context_cells_
         n_feat = len(FEATURE_NAMES)
+        min_hist = (max(7.0, 2.0 * period_days) if self.min_history_days is None
+                    else float(self.min_history_days))
         xs, ys = [], []
         if len(ev):
             end = ev.end
             for j in range(1, int(self.max_origins) + 1):
                 s = end - j * period_days
-                if s - ev.observed_from < float(self.min_history_days):
+                if s - ev.observed_from < min_hist:
                     break
                 k0, k1 = np.searchsorted(ev.t, [s, s + period_days], side="left")
                 if k0 == 0:
                     break
-                xs.append(self._features(ev.t[:k0], cells[:k0], s, ev.observed_from, period_days))
+                c0 = int(np.searchsorted(cev.t, s, side="left"))
+                xs.append(self._features(ev.t[:k0], cells[:k0], s, ev.observed_from, period_days,
+                                         (cev.t[:c0], ccells[:c0])))
                 ys.append(np.bincount(cells[k0:k1], minlength=self.grid_.n_cells).astype(float))
         if xs and self.selection == "likelihood":
             w = _fit_weights(np.vstack(xs), np.concatenate(ys), int(self.iterations),
@@ -259,35 +283,50 @@ class BlendForecast(Forecaster):
         return w
 
     def _select(self, xs: list[FloatArray], ys: list[FloatArray]) -> FloatArray:
-        cand = _candidates()
+        """Coordinate ascent over ``SEARCH`` on the mean training hit rate (two passes)."""
         covs = (0.01, 0.05, 0.10, 0.20)
-        total = np.zeros(cand.shape[0])
-        used = 0
-        for x, y in zip(xs, ys, strict=True):
-            if y.sum() <= 0:
-                continue
-            scores = x @ cand.T
-            tie = np.asarray(self._ring2 @ x[:, 0], float)
-            total += _hit_rates(scores, y, covs, tie).mean(axis=1)
-            used += 1
-        best = 0
-        if used:
-            mean = total / used
-            j = int(np.argmax(mean))
-            if mean[j] >= mean[0] + float(self.margin):
-                best = j
-        self.selection_scores_ = total / max(used, 1)
-        w = cand[best].copy()
+        idx = {n: i for i, n in enumerate(FEATURE_NAMES)}
+        data = [(x, y, np.asarray(self._ring2 @ x[:, 0], float))
+                for x, y in zip(xs, ys, strict=True) if y.sum() > 0]
+
+        def score(cands: FloatArray) -> FloatArray:
+            total = np.zeros(cands.shape[0])
+            for x, y, tie in data:
+                total += _hit_rates(x @ cands.T, y, covs, tie,
+                                    self.criterion == "pei").mean(axis=1)
+            return total / max(len(data), 1)
+
+        base = np.zeros(len(FEATURE_NAMES))
+        base[idx["all_history"]] = 1.0
+        w = base.copy()
+        best = float(score(w[None, :])[0])
+        base_score = best
+        for _ in range(2):
+            improved = False
+            for name, values in SEARCH:
+                cands = np.repeat(w[None, :], len(values), axis=0)
+                cands[:, idx[name]] = values
+                sc = score(cands)
+                j = int(np.argmax(sc))
+                if sc[j] > best + 1e-9:
+                    best, w, improved = float(sc[j]), cands[j].copy(), True
+            if not improved:
+                break
+        if best < base_score + float(self.margin):
+            w = base
+        self.selection_score_ = (base_score, max(best, base_score))
         pred = sum(float((x @ w).sum()) for x in xs)
         obs = sum(float(y.sum()) for y in ys)
         if pred > 0 and obs > 0:
-            w *= obs / pred
+            w = w * (obs / pred)
         return np.asarray(w, dtype=float)
 
     def _predict(self, period: Period, past: Events, cells: IntArray
                  ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         w = self._learn(period.days)
-        x = self._features(past.t, cells, period.start, past.observed_from, period.days)
+        cpast, ccells = self._context_past
+        x = self._features(past.t, cells, period.start, past.observed_from, period.days,
+                           (cpast.t, ccells))
         values = x @ w
         days = observed_days(past, period.start, None)
         if days <= 0:

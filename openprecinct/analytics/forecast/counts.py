@@ -51,13 +51,13 @@ class LongRunCounts(Forecaster):
 
     Parameters
     ----------
-    window_days : float or None, default 730
+    window_days : float or None, default None
         Look-back window, days; ``None`` uses every earlier event.
     """
 
     name = "naivelong"
 
-    def __init__(self, window_days: float | None = 730.0) -> None:
+    def __init__(self, window_days: float | None = None) -> None:
         self.window_days = window_days
 
     def _validate_params(self) -> None:

@@ -28,6 +28,7 @@ METHODS: dict[str, Callable[[], Forecaster]] = {
     "retro": RetrospectiveHotspot,
     "prohot": ProspectiveHotspot,
     "blend": BlendForecast,
+    "blend-pei": lambda: BlendForecast(criterion="pei"),
 }
 
 DEFAULT_METHOD = "naivelong"
