@@ -33,3 +33,35 @@ def boundaries_geojson(*, precinct: str | None = None) -> dict[str, Any]:
 
 def station_houses_geojson() -> dict[str, Any]:
     return _load("si_station_houses.geojson.gz")
+
+
+@lru_cache(maxsize=1)
+def _shapes() -> tuple[list[tuple[str, Any]], list[tuple[str, str, Any]]]:
+    from shapely.geometry import shape
+    from shapely.prepared import prep
+
+    precincts: list[tuple[str, Any]] = []
+    sectors: list[tuple[str, str, Any]] = []
+    for feature in _load("si_precincts_sectors.geojson.gz")["features"]:
+        props = feature["properties"]
+        geometry = prep(shape(feature["geometry"]))
+        if "sector" in props:
+            sectors.append((str(props["precinct"]), str(props["sector"]), geometry))
+        else:
+            precincts.append((str(props["precinct"]), geometry))
+    return precincts, sectors
+
+
+def locate(*, latitude: float, longitude: float) -> tuple[str, str]:
+    """The bundled precinct and sector containing a WGS84 point, or ``("", "")``."""
+    from shapely.geometry import Point
+
+    point = Point(longitude, latitude)
+    precincts, sectors = _shapes()
+    for precinct, sector, geometry in sectors:
+        if geometry.covers(point):
+            return precinct, sector
+    for precinct, geometry in precincts:
+        if geometry.covers(point):
+            return precinct, ""
+    return "", ""

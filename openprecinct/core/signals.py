@@ -42,11 +42,11 @@ def audit_save(
     update_fields = kw.get("update_fields")
     details = {"fields": sorted(update_fields)} if update_fields else {}
     action = "create" if created else "update"
-    audit_record(action=f"{sender._meta.model_name}.{action}", obj=instance, details=details)
+    audit_record(action=f"{sender._meta.label_lower}.{action}", obj=instance, details=details)
 
 
 @receiver(post_delete)
 def audit_delete(sender: type[models.Model], instance: models.Model, **kw: Any) -> None:
     if not _audited(sender):
         return
-    audit_record(action=f"{sender._meta.model_name}.delete", obj=instance)
+    audit_record(action=f"{sender._meta.label_lower}.delete", obj=instance)

@@ -139,4 +139,4 @@ def test_creating_updating_and_deleting_a_record_is_audited(db):
             "action", flat=True
         )
     )
-    assert actions == ["user.create", "user.update", "user.delete"]
+    assert actions == ["accounts.user.create", "accounts.user.update", "accounts.user.delete"]

@@ -191,3 +191,5 @@ LOGGING = {
 # The precinct this installation serves by default.
 OPENPRECINCT_PRECINCT = env.get("PRECINCT", "120") or "120"
 OPENPRECINCT_DEMO_DATA_DIR = PACKAGE_DIR / "demo" / "data"
+# The agency identifier (ORI) on NIBRS exports; NYPD's is NY0303000.
+OPENPRECINCT_NIBRS_ORI = env.get("NIBRS_ORI", "NY0303000") or "NY0303000"
