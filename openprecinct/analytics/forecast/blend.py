@@ -139,8 +139,8 @@ SEARCH: tuple[tuple[str, tuple[float, ...]], ...] = (
     ("ring1_all", (0.0, 0.05, 0.15, 0.4)),
     ("ring2_all", (0.0, 0.1, 0.3)),
     ("decay_1y", (0.0, 0.3, 1.0, 3.0)),
-    ("last_28d", (0.0, 0.25, 1.0)),
-    ("last_7d", (0.0, 0.25, 1.0)),
+    ("last_28d", (0.0, 0.25, 1.0, 3.0, 10.0)),
+    ("last_7d", (0.0, 0.25, 1.0, 3.0, 10.0)),
     ("context_ring1", (0.0, 0.1, 0.3, 1.0)),
 )
 """Weights tried by the hit-rate search, relative to the all-history count (weight 1)."""
@@ -204,7 +204,7 @@ class BlendForecast(Forecaster):
     def __init__(self, max_origins: int = 24, min_history_days: float | None = None,
                  iterations: int = 300, prior: float = 1e-3,
                  selection: str = "hit_rate", criterion: str = "hit_rate",
-                 margin: float = 0.005,
+                 margin: float = 0.005, guard: float | None = 0.01,
                  horizon_days: float | None = None) -> None:
         self.max_origins = max_origins
         self.min_history_days = min_history_days
@@ -212,6 +212,7 @@ class BlendForecast(Forecaster):
         self.prior = prior
         self.selection = selection
         self.criterion = criterion
+        self.guard = guard
         self.margin = margin
         self.horizon_days = horizon_days
 
@@ -289,24 +290,28 @@ class BlendForecast(Forecaster):
         data = [(x, y, np.asarray(self._ring2 @ x[:, 0], float))
                 for x, y in zip(xs, ys, strict=True) if y.sum() > 0]
 
-        def score(cands: FloatArray) -> FloatArray:
-            total = np.zeros(cands.shape[0])
+        def per_coverage(cands: FloatArray) -> FloatArray:
+            total = np.zeros((cands.shape[0], len(covs)))
             for x, y, tie in data:
-                total += _hit_rates(x @ cands.T, y, covs, tie,
-                                    self.criterion == "pei").mean(axis=1)
+                total += _hit_rates(x @ cands.T, y, covs, tie, self.criterion == "pei")
             return total / max(len(data), 1)
 
         base = np.zeros(len(FEATURE_NAMES))
         base[idx["all_history"]] = 1.0
         w = base.copy()
-        best = float(score(w[None, :])[0])
+        base_cov = per_coverage(w[None, :])[0]
+        best = float(base_cov.mean())
         base_score = best
+        guard = math.inf if self.guard is None else float(self.guard)
         for _ in range(2):
             improved = False
             for name, values in SEARCH:
                 cands = np.repeat(w[None, :], len(values), axis=0)
                 cands[:, idx[name]] = values
-                sc = score(cands)
+                pc = per_coverage(cands)
+                sc = pc.mean(axis=1)
+                # never much worse than the long-run count at any coverage, on training data
+                sc[np.any(pc < base_cov - guard, axis=1)] = -np.inf
                 j = int(np.argmax(sc))
                 if sc[j] > best + 1e-9:
                     best, w, improved = float(sc[j]), cands[j].copy(), True

@@ -28,10 +28,9 @@ METHODS: dict[str, Callable[[], Forecaster]] = {
     "retro": RetrospectiveHotspot,
     "prohot": ProspectiveHotspot,
     "blend": BlendForecast,
-    "blend-pei": lambda: BlendForecast(criterion="pei"),
 }
 
-DEFAULT_METHOD = "naivelong"
+DEFAULT_METHOD = "blend"
 
 
 def make_method(name: str) -> Forecaster:
