@@ -100,7 +100,7 @@ def test_reordered_entries_are_named(chain):
         )  # noqa: E501
         rows = cursor.fetchall()
         cursor.execute(
-            "UPDATE core_auditentry SET seq = seq + 1000, entry_hash = entry_hash || 'x' WHERE id IN (%s, %s)",
+            "UPDATE core_auditentry SET seq = seq + 1000, entry_hash = 'tmp' || substr(entry_hash, 4) WHERE id IN (%s, %s)",
             [a.pk, b.pk],
         )  # noqa: E501
         for pk, row in ((a.pk, rows[1]), (b.pk, rows[0])):
