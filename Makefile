@@ -33,8 +33,7 @@ test: setup lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint:
-	$(BIN)/ruff check openprecinct tests benchmarks
-	$(BIN)/ruff format --check openprecinct/analytics openprecinct/cli || true
+	$(BIN)/ruff check .
 
 typecheck:
 	$(BIN)/mypy openprecinct/analytics openprecinct/cli
