@@ -17,6 +17,7 @@ from openprecinct.analytics.forecast.hotspot import (
     ProspectiveHotspot,
     RetrospectiveHotspot,
 )
+from openprecinct.analytics.forecast.sepp import ContinuousSEPP, GridETAS
 
 __all__ = ["DEFAULT_METHOD", "METHODS", "make_method"]
 
@@ -27,6 +28,8 @@ METHODS: dict[str, Callable[[], Forecaster]] = {
     "kde-adaptive": lambda: KDEForecast(adaptive=True, time_scale_days=90.0),
     "retro": RetrospectiveHotspot,
     "prohot": ProspectiveHotspot,
+    "seppgrid": GridETAS,
+    "sepp": ContinuousSEPP,
     "blend": BlendForecast,
 }
 
