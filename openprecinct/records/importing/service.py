@@ -1,0 +1,517 @@
+"""Import one file: stream, validate, locate, write in batches, quarantine, summarise.
+
+Every row read ends in exactly one of: imported (new record), updated (a record whose content
+changed, with an :class:`IncidentRevision` for incidents), unchanged, quarantined (with its line
+number and reason). So ``read == imported + updated + unchanged + quarantined``.
+
+Each batch is one transaction (records, quarantined rows, the run's running counts); the run's
+final state and its audit entry are one more. An interrupted import therefore leaves whole
+batches only, and running it again resumes idempotently (what was written is "unchanged").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from openprecinct.analytics.geo import ANALYSIS_CRS, GeoError, load_area, points_in_area
+from openprecinct.core.audit import audit_record
+from openprecinct.records.importing.errors import ImportFileError, RowError
+from openprecinct.records.importing.locate import bundled_boundaries, project
+from openprecinct.records.importing.reader import CsvSource, SourceRow
+from openprecinct.records.importing.schemas import ColumnMapping, Parsed, Schema, schema_for
+from openprecinct.records.importing.writer import BatchWriter, changed_fields, content_hash
+from openprecinct.records.models import ImportRun, Incident, IncidentRevision, QuarantinedRow
+
+IMPORTED, UPDATED, UNCHANGED = "imported", "updated", "unchanged"
+_RANK = {IMPORTED: 0, UPDATED: 1, UNCHANGED: 2}
+
+
+def default_batch_size() -> int:
+    return 10_000 if connection.vendor == "postgresql" else 2_000
+
+
+class SeenKeys:
+    """Keys already read in this run, with their content digest, to catch in-file duplicates.
+
+    Memory is 16 bytes per distinct key in sorted numpy arrays (plus a small dict of recent
+    keys), not a copy of the rows: 16 MB for a million records.
+    """
+
+    def __init__(self) -> None:
+        self._keys = np.empty(0, dtype=np.int64)
+        self._vals = np.empty(0, dtype=np.int64)
+        self._recent: dict[int, int] = {}
+
+    def lookup(self, keys: list[int]) -> list[int]:
+        """Digest stored for each key, 0 when not seen."""
+        out = [self._recent.get(k, 0) for k in keys]
+        if len(self._keys) and keys:
+            arr = np.asarray(keys, dtype=np.int64)
+            pos = np.searchsorted(self._keys, arr).clip(0, len(self._keys) - 1)
+            hit = self._keys[pos] == arr
+            for i in np.flatnonzero(hit).tolist():
+                out[i] = int(self._vals[pos[i]])
+        return out
+
+    def add(self, items: dict[int, int]) -> None:
+        self._recent.update(items)
+        if len(self._recent) > max(50_000, len(self._keys) // 4):
+            keys = np.fromiter(self._recent.keys(), dtype=np.int64, count=len(self._recent))
+            vals = np.fromiter(self._recent.values(), dtype=np.int64, count=len(self._recent))
+            all_keys = np.concatenate([self._keys, keys])
+            all_vals = np.concatenate([self._vals, vals])
+            order = np.argsort(all_keys, kind="stable")
+            self._keys, self._vals = all_keys[order], all_vals[order]
+            self._recent = {}
+
+
+def _key_digest(key: str) -> int:
+    return hash(key)  # stable within the process; collisions at 2^-64 are harmless here
+
+
+@dataclass
+class _Counts:
+    read: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def add(self, outcome: str, n: int = 1) -> None:
+        setattr(self, outcome, getattr(self, outcome) + n)
+
+
+class _Importer:
+    def __init__(
+        self,
+        *,
+        schema: Schema,
+        path: Path,
+        encoding: str,
+        area: Any,
+        run: ImportRun,
+        progress: bool,
+        batch_size: int,
+    ) -> None:
+        self.schema = schema
+        self.path = path
+        self.encoding = encoding
+        self.area = area
+        self.run = run
+        self.progress = progress
+        self.batch_size = batch_size
+        self.counts = _Counts()
+        self.writer = BatchWriter(schema.model, run_id=run.pk)
+        self.seen = SeenKeys()
+        self.groups: dict[str, list[Any]] = {}
+        self.group_outcome: dict[str, str] = {}
+        self.boundaries = bundled_boundaries()
+        self.is_incident = schema.model is Incident
+
+    # -- passes ----------------------------------------------------------------------------
+    def prepass_groups(self) -> None:
+        """Grouped schemas: find each key's first valid row and the group's aggregates."""
+        with CsvSource(self.path, encoding=self.encoding) as source:
+            self.schema.bind(source.header, file_name=self.path.name)
+            for row in source.rows():
+                if row.error is not None:
+                    continue
+                try:
+                    parsed = self.schema.parse(row.fields)
+                except RowError:
+                    continue
+                parsed.line = row.line
+                state = self.groups.get(parsed.key)
+                if state is None:
+                    self.groups[parsed.key] = self.schema.group_start(parsed)
+                else:
+                    self.schema.group_add(state, parsed)
+
+    def run_rows(self) -> None:
+        with CsvSource(self.path, encoding=self.encoding) as source:
+            self.schema.bind(source.header, file_name=self.path.name)
+            bar = tqdm(
+                total=source.size,
+                unit="B",
+                unit_scale=True,
+                desc=f"import {self.path.name}",
+                disable=not self.progress,
+                file=sys.stderr,
+                delay=0.5,
+                leave=False,
+            )
+            done = 0
+            batch: list[SourceRow] = []
+            try:
+                for row in source.rows():
+                    batch.append(row)
+                    if len(batch) >= self.batch_size:
+                        self.write_batch(batch)
+                        batch = []
+                        pos = source.position()
+                        bar.update(pos - done)
+                        done = pos
+                if batch:
+                    self.write_batch(batch)
+                bar.update(source.size - done)
+            finally:
+                bar.close()
+
+    # -- one batch ---------------------------------------------------------------------------
+    def write_batch(self, rows: list[SourceRow]) -> None:
+        quarantine: list[tuple[SourceRow, RowError]] = []
+        parsed: list[tuple[SourceRow, Parsed]] = []
+        attached: list[str] = []
+        for row in rows:
+            if row.error is not None:
+                quarantine.append((row, row.error))
+                continue
+            try:
+                rec = self.schema.parse(row.fields)
+            except RowError as exc:
+                quarantine.append((row, exc))
+                continue
+            rec.line = row.line
+            if self.schema.grouped:
+                state = self.groups.get(rec.key)
+                if state is not None and state[0] != row.line:
+                    attached.append(rec.key)
+                    continue
+                if state is not None:
+                    self.schema.group_apply(rec, state)
+            parsed.append((row, rec))
+
+        parsed = self._locate(parsed, quarantine)
+
+        # records (a counted row stands for several), their digests, in-file duplicates
+        records: list[tuple[int, dict[str, Any]]] = []  # (row index in parsed, values)
+        for i, (_, rec) in enumerate(parsed):
+            values = rec.values
+            values["content_hash"] = content_hash(values, self.writer.fields)
+            records.append((i, values))
+            for n in range(2, rec.count + 1):
+                extra = dict(values, source_key=f"{rec.key}#{n}")
+                extra["content_hash"] = content_hash(extra, self.writer.fields)
+                records.append((i, extra))
+
+        row_outcome: dict[int, str] = {}
+        bad_rows: set[int] = set()
+        to_write: list[tuple[int, dict[str, Any]]] = []
+        seen_add: dict[int, int] = {}
+        if self.schema.grouped:
+            to_write = records
+        else:
+            digests = [_key_digest(v["source_key"]) for _, v in records]
+            previous = self.seen.lookup(digests)
+            in_batch: dict[int, int] = {}
+            for (i, values), key, before in zip(records, digests, previous, strict=True):
+                mine = int(values["content_hash"][:15], 16) | 1
+                earlier = in_batch.get(key, before)
+                if earlier == 0:
+                    in_batch[key] = mine
+                    to_write.append((i, values))
+                elif earlier == mine:
+                    row_outcome.setdefault(i, UNCHANGED)
+                else:
+                    bad_rows.add(i)
+            for i in sorted(bad_rows):
+                row, rec = parsed[i]
+                quarantine.append(
+                    (
+                        row,
+                        RowError(
+                            "duplicate_conflict",
+                            f"key {rec.key} appears earlier in the file with different content",
+                        ),
+                    )
+                )
+            to_write = [(i, v) for i, v in to_write if i not in bad_rows]
+            # keys of refused rows stay free: a later, valid row with that key may be imported
+            seen_add = {
+                _key_digest(v["source_key"]): int(v["content_hash"][:15], 16) | 1
+                for _, v in to_write
+            }
+
+        with transaction.atomic():
+            outcomes = self._write(to_write)
+            for (i, _), outcome in zip(to_write, outcomes, strict=True):
+                best = row_outcome.get(i)
+                if best is None or _RANK[outcome] < _RANK[best]:
+                    row_outcome[i] = outcome
+            for i in range(len(parsed)):
+                if i in bad_rows:
+                    continue
+                outcome = row_outcome.get(i, UNCHANGED)
+                self.counts.add(outcome)
+                if self.schema.grouped:
+                    self.group_outcome[parsed[i][1].key] = outcome
+            for key in attached:
+                self.counts.add(self.group_outcome.get(key, UNCHANGED))
+            self._quarantine(quarantine)
+            self.counts.read += len(rows)
+            self._save_counts()
+        if not self.schema.grouped:
+            self.seen.add(seen_add)
+
+    def _locate(
+        self,
+        parsed: list[tuple[SourceRow, Parsed]],
+        quarantine: list[tuple[SourceRow, RowError]],
+    ) -> list[tuple[SourceRow, Parsed]]:
+        if not parsed:
+            return parsed
+        nan = float("nan")
+
+        def arr(attr: str) -> np.ndarray:
+            return np.array(
+                [getattr(r, attr) if getattr(r, attr) is not None else nan for _, r in parsed],
+                dtype=float,
+            )
+
+        lon, lat, x_m, y_m = project(
+            arr("x"), arr("y"), arr("lon"), arr("lat"), src_crs=self.schema.crs
+        )
+        keep = np.ones(len(parsed), dtype=bool)
+        located = np.isfinite(x_m)
+        if self.area is not None:
+            inside = points_in_area(x_m, y_m, self.area)
+            outside = located & ~inside
+            for i in np.flatnonzero(outside).tolist():
+                quarantine.append(
+                    (parsed[i][0], RowError("out_of_bounds", "the point is outside the --area"))
+                )
+            keep &= ~outside
+        have = np.isfinite(lon) & np.isfinite(lat)
+        precincts, sectors = self.boundaries.assign(
+            np.where(have, lon, np.nan), np.where(have, lat, np.nan)
+        )
+        out: list[tuple[SourceRow, Parsed]] = []
+        for i, (row, rec) in enumerate(parsed):
+            if not keep[i]:
+                continue
+            values = rec.values
+            if have[i]:
+                values["longitude"] = float(lon[i])
+                values["latitude"] = float(lat[i])
+            else:
+                values["longitude"] = values["latitude"] = None
+            if located[i]:
+                values["x_m"] = float(x_m[i])
+                values["y_m"] = float(y_m[i])
+            else:
+                values["x_m"] = values["y_m"] = None
+            # Today's precinct by point-in-polygon; outside the bundled boundaries (or with no
+            # point) the precinct the file reported.
+            values["precinct"] = precincts[i] or values["reported_precinct"]
+            values["sector"] = sectors[i]
+            out.append((row, rec))
+        return out
+
+    def _write(self, to_write: list[tuple[int, dict[str, Any]]]) -> list[str]:
+        if not to_write:
+            return []
+        source = self.schema.source
+        existing = self.writer.existing(source, [v["source_key"] for _, v in to_write])
+        outcomes: list[str] = []
+        upserts: list[dict[str, Any]] = []
+        changed: list[tuple[int, dict[str, Any]]] = []
+        for _, values in to_write:
+            found = existing.get(values["source_key"])
+            if found is None:
+                outcomes.append(IMPORTED)
+                upserts.append(values)
+            elif found[1] == values["content_hash"]:
+                outcomes.append(UNCHANGED)
+            else:
+                outcomes.append(UPDATED)
+                upserts.append(values)
+                changed.append((found[0], values))
+        now = timezone.now()
+        revisions: list[IncidentRevision] = []
+        if changed and self.is_incident:
+            old = self.writer.old_values([pk for pk, _ in changed])
+            fields = [f for f in self.writer.fields if f not in ("source", "source_key")]
+            for pk, values in changed:
+                before = old.get(pk, {})
+                revisions.append(
+                    IncidentRevision(
+                        incident_id=pk,
+                        at=now,
+                        import_run_id=self.run.pk,
+                        changes=changed_fields(before, values, fields),
+                        old_category=before.get("compstat_category", ""),
+                        new_category=values["compstat_category"],
+                        reason=f"re-import of {self.path.name[:200]} ({self.schema.name})",
+                    )
+                )
+        self.writer.upsert(upserts, now=now)
+        if revisions:
+            IncidentRevision.objects.bulk_create(revisions, batch_size=500)
+        return outcomes
+
+    def _quarantine(self, items: list[tuple[SourceRow, RowError]]) -> None:
+        if not items:
+            return
+        items.sort(key=lambda item: item[0].line)
+        QuarantinedRow.objects.bulk_create(
+            [
+                QuarantinedRow(
+                    run_id=self.run.pk,
+                    line_number=row.line,
+                    reason_code=error.code[:40],
+                    reason=error.message[:500],
+                    raw=row.raw[:4096],
+                )
+                for row, error in items
+            ],
+            batch_size=500,
+        )
+        self.counts.quarantined += len(items)
+        self.counts.reasons.update(error.code for _, error in items)
+
+    def _save_counts(self, **extra: Any) -> None:
+        c = self.counts
+        ImportRun.objects.filter(pk=self.run.pk).update(
+            read=c.read,
+            imported=c.imported,
+            updated=c.updated,
+            unchanged=c.unchanged,
+            quarantined=c.quarantined,
+            reasons=dict(sorted(c.reasons.items())),
+            **extra,
+        )
+
+
+def _mapping(columns: Any, mapping_file: str | Path | None) -> ColumnMapping | None:
+    if columns is not None and mapping_file is not None:
+        raise ImportFileError("give the column mapping once: --columns or --mapping, not both")
+    if isinstance(columns, ColumnMapping):
+        return columns
+    if isinstance(columns, dict):
+        return ColumnMapping.from_dict(columns)
+    if isinstance(columns, str):
+        return ColumnMapping.from_option(columns)
+    if mapping_file is not None:
+        return ColumnMapping.from_file(mapping_file)
+    return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_summary(run: ImportRun) -> dict[str, Any]:
+    """The run's summary as the CLI's ``--json`` prints it."""
+    return {
+        "read": run.read,
+        "imported": run.imported,
+        "updated": run.updated,
+        "unchanged": run.unchanged,
+        "quarantined": run.quarantined,
+        "reasons": dict(run.reasons or {}),
+        "schema": run.schema,
+        "file": run.file_name,
+        "run": run.pk,
+        "status": run.status,
+    }
+
+
+def records_import_file(
+    *,
+    path: str | Path,
+    schema: str,
+    columns: str | dict[str, Any] | ColumnMapping | None = None,
+    mapping_file: str | Path | None = None,
+    area: str | Path | None = None,
+    user: Any = None,
+    encoding: str = "utf-8",
+    progress: bool = False,
+    batch_size: int | None = None,
+) -> ImportRun:
+    """Import ``path`` with ``schema`` and return the finished :class:`ImportRun`.
+
+    Raises :class:`ImportFileError` (one-line message) when the file cannot be imported at all;
+    rows that cannot be imported are quarantined instead. ``columns`` or ``mapping_file`` give
+    the generic schema's column mapping; ``area`` (GeoJSON) bounds its coordinates.
+    """
+    file_path = Path(path)
+    spec = schema_for(
+        schema, mapping=_mapping(columns, mapping_file), default_tz=settings.TIME_ZONE
+    )
+    area_geom = None
+    if area is not None:
+        if spec.name != "generic":
+            raise ImportFileError("--area is for the generic schema (NYPD files use NYC's bounds)")
+        try:
+            area_geom = load_area(area, dst_crs=ANALYSIS_CRS)
+        except GeoError as exc:
+            raise ImportFileError(f"--area: {exc}") from None
+    with CsvSource(file_path, encoding=encoding) as probe:  # readable, a header, the columns
+        spec.bind(probe.header, file_name=file_path.name)
+        first = next(probe.rows(), None)
+        if first is None:
+            raise ImportFileError(f"{file_path.name} has a header but no rows")
+    user_id = getattr(user, "pk", None)
+    run = ImportRun.objects.create(
+        schema=spec.name,
+        file_name=file_path.name[:255],
+        file_sha256=_sha256(file_path),
+        started_at=timezone.now(),
+        started_by_id=user_id,
+    )
+    importer = _Importer(
+        schema=spec,
+        path=file_path,
+        encoding=encoding,
+        area=area_geom,
+        run=run,
+        progress=progress,
+        batch_size=batch_size or default_batch_size(),
+    )
+    actor = {"actor_id": user_id, "actor_username": getattr(user, "username", None)}
+    if user is None:
+        actor = {}
+    try:
+        if spec.grouped:
+            importer.prepass_groups()
+        importer.run_rows()
+    except (ImportFileError, DatabaseError) as exc:
+        message = str(exc) if isinstance(exc, ImportFileError) else f"database error: {exc}"
+        message = " ".join(message.split())
+        with transaction.atomic():
+            importer._save_counts(
+                status=ImportRun.Status.FAILED, finished_at=timezone.now(), error=message
+            )
+            run.refresh_from_db()
+            audit_record(
+                action="records.import",
+                obj=run,
+                outcome="failure",
+                details={**import_summary(run), "error": message},
+                **actor,
+            )
+        raise ImportFileError(
+            f"{message} (import run {run.pk} stopped after {run.read} rows; complete batches "
+            "were kept: fix the file and import it again)"
+        ) from None
+    with transaction.atomic():
+        importer._save_counts(status=ImportRun.Status.DONE, finished_at=timezone.now())
+        run.refresh_from_db()
+        audit_record(action="records.import", obj=run, details=import_summary(run), **actor)
+    return run
