@@ -17,6 +17,7 @@ from openprecinct.analytics.forecast.hotspot import (
     ProspectiveHotspot,
     RetrospectiveHotspot,
 )
+from openprecinct.analytics.forecast.gistar import GiStarForecast
 from openprecinct.analytics.forecast.sepp import ContinuousSEPP, GridETAS
 
 __all__ = ["DEFAULT_METHOD", "METHODS", "make_method"]
@@ -28,6 +29,7 @@ METHODS: dict[str, Callable[[], Forecaster]] = {
     "kde-adaptive": lambda: KDEForecast(adaptive=True, time_scale_days=90.0),
     "retro": RetrospectiveHotspot,
     "prohot": ProspectiveHotspot,
+    "gistar": GiStarForecast,
     "seppgrid": GridETAS,
     "sepp": ContinuousSEPP,
     "blend": BlendForecast,
