@@ -12,12 +12,12 @@ from collections.abc import Callable
 from openprecinct.analytics.forecast.base import Forecaster
 from openprecinct.analytics.forecast.blend import BlendForecast
 from openprecinct.analytics.forecast.counts import LongRunCounts, RecentCounts
+from openprecinct.analytics.forecast.gistar import GiStarForecast
 from openprecinct.analytics.forecast.hotspot import (
     KDEForecast,
     ProspectiveHotspot,
     RetrospectiveHotspot,
 )
-from openprecinct.analytics.forecast.gistar import GiStarForecast
 from openprecinct.analytics.forecast.sepp import ContinuousSEPP, GridETAS
 
 __all__ = ["DEFAULT_METHOD", "METHODS", "make_method"]
