@@ -27,6 +27,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -42,7 +43,7 @@ from openprecinct.analytics.categories import (
 PERIODS: Final[tuple[str, ...]] = ("wtd", "d28", "ytd")
 DEFAULT_HISTORY_YEARS: Final[tuple[int, ...]] = (2, 12, 20)
 CITYWIDE: Final = "citywide"
-_CHUNK_ROWS: Final = 1 << 16
+_CHUNK_ROWS: Final = 1 << 17
 _BIT = {"wtd": 1, "d28": 2, "ytd": 4}
 
 DateField = Literal["occurrence", "report"]
@@ -298,6 +299,13 @@ def _per_day(values: npt.NDArray[Any]) -> int:
     return per_day[unit]
 
 
+def _small_int(limit: int) -> type[np.signedinteger[Any]]:
+    for dtype in (np.int16, np.int32):
+        if limit < np.iinfo(dtype).max:
+            return dtype
+    return np.int64
+
+
 def _count_cube(
     times: npt.NDArray[Any],
     codes: Sequence[npt.NDArray[np.integer[Any]]],
@@ -305,29 +313,75 @@ def _count_cube(
     categories: npt.NDArray[np.integer[Any]],
     n_categories: int,
     plan: _BinPlan,
-) -> list[npt.NDArray[np.int64]]:
-    """Count rows per (unit, category, bin) for each geography level, in one pass."""
+) -> tuple[list[npt.NDArray[np.int64]], int | None]:
+    """Count rows per (unit, category, bin) for each geography level, in one pass.
+
+    Each row's key is ``bin * (U * C) + unit * C + category``: the bin comes from a lookup
+    table already multiplied by ``U * C``, and ``unit * C + category`` is computed in a
+    small integer type, so a chunk costs a division, a clamp, a gather, two small
+    multiply-adds and a bincount.  Missing codes (-1) go to an extra slot that is dropped.
+    Also returns the first day (days since 1970-01-01) of any dated row, or None.
+    """
     per_day = _per_day(times)
     ticks = times.view(np.int64)
-    length = np.uint64(len(plan.lut) - 1)
-    nb = plan.n_bins + 1
+    nat = np.iinfo(np.int64).min
+    first_tick: int | None = None
+    if len(ticks):
+        lowest = int(ticks.min())
+        if lowest == nat:  # NaT rows: look past them
+            dated = ticks[ticks != nat]
+            lowest = int(dated.min()) if len(dated) else nat
+        first_tick = None if lowest == nat else lowest
+
+    def with_missing_slot(values: npt.NDArray[np.integer[Any]], n: int) -> Any:
+        values = np.asarray(values)
+        if len(values) and int(values.min()) < 0:
+            values = np.where(values < 0, n, values)
+        return values
+
+    cats = with_missing_slot(categories, n_categories)
     nc = n_categories + 1
-    sizes = [(n + 1) * nc * nb for n in n_units]
-    totals = [np.zeros(size, dtype=np.int64) for size in sizes]
-    for start in range(0, len(ticks), _CHUNK_ROWS):
-        stop = start + _CHUNK_ROWS
-        chunk = ticks[start:stop]
-        day = chunk // per_day if per_day != 1 else chunk
-        index = (day - plan.base_day).view(np.uint64)  # negatives wrap to huge values
+    nb = plan.n_bins + 1  # the last bin is the trash bin
+    length = np.uint64(len(plan.lut) - 1)
+    levels = []
+    for unit_codes, n in zip(codes, n_units, strict=True):
+        stride = (n + 1) * nc
+        levels.append(
+            (
+                with_missing_slot(unit_codes, n),
+                plan.lut * stride,  # lut values are bins; scaled once
+                _small_int(stride),
+                stride * nb,
+            )
+        )
+    totals = [np.zeros(size, dtype=np.int64) for *_, size in levels]
+    chunk_rows = _CHUNK_ROWS
+    day_buffer = np.empty(chunk_rows, dtype=np.int64)
+    key_buffer = np.empty(chunk_rows, dtype=np.int64)
+    for start in range(0, len(ticks), chunk_rows):
+        stop = min(start + chunk_rows, len(ticks))
+        size = stop - start
+        day = day_buffer[:size]
+        if per_day == 1:
+            np.subtract(ticks[start:stop], plan.base_day, out=day)
+        else:
+            np.floor_divide(ticks[start:stop], per_day, out=day)
+            day -= plan.base_day
+        index = day.view(np.uint64)  # days before the table (and NaT) wrap to huge values
         np.minimum(index, length, out=index)
-        bins = plan.lut.take(index.view(np.int64))
-        cat_part = (categories[start:stop].astype(np.int64) + 1) * nb + bins
-        for level, unit_codes in enumerate(codes):
-            key = (unit_codes[start:stop].astype(np.int64) + 1) * (nc * nb) + cat_part
-            totals[level] += np.bincount(key, minlength=sizes[level])
-    return [
-        total.reshape(n + 1, nc, nb)[1:, 1:, :-1] for total, n in zip(totals, n_units, strict=True)
+        cat_chunk = cats[start:stop]
+        for level, (units, scaled_lut, small, _) in enumerate(levels):
+            key = np.take(scaled_lut, day, out=key_buffer[:size])
+            unit_cat = units[start:stop].astype(small)
+            unit_cat *= nc
+            np.add(unit_cat, cat_chunk, out=unit_cat, casting="unsafe")
+            key += unit_cat
+            totals[level] += np.bincount(key, minlength=len(totals[level]))
+    cubes = [
+        total.reshape(nb, n + 1, nc)[:-1, :-1, :-1].transpose(1, 2, 0)
+        for total, n in zip(totals, n_units, strict=True)
     ]
+    return cubes, None if first_tick is None else first_tick // per_day
 
 
 # --------------------------------------------------------------------------- public engine
@@ -367,13 +421,33 @@ class CompStatCounts:
 
     def value(self, geography: str, category: str, years_back: int, period: str) -> int | None:
         """Return one count, or None when the data do not cover that period."""
-        column = self.columns.index((years_back, period))
+        column = self._column_index[(years_back, period)]
         if not self.covered[column]:
             return None
-        if category not in self.categories or geography not in self.geographies:
+        g = self._geography_index.get(geography)
+        c = self._category_index.get(category)
+        if g is None or c is None:
             return 0
-        g = self.geographies.index(geography)
-        return int(self.counts[g, self.categories.index(category), column])
+        return int(self.counts[g, c, column])
+
+    def table(self, geography: str) -> dict[str, list[int]]:
+        """``{category: counts per column}`` of one geography (zeros when absent)."""
+        g = self._geography_index.get(geography)
+        if g is None:
+            return {c: [0] * len(self.columns) for c in self.categories}
+        return dict(zip(self.categories, self.counts[g].tolist(), strict=True))
+
+    @cached_property
+    def _column_index(self) -> dict[tuple[int, str], int]:
+        return {column: i for i, column in enumerate(self.columns)}
+
+    @cached_property
+    def _geography_index(self) -> dict[str, int]:
+        return {g: i for i, g in enumerate(self.geographies)}
+
+    @cached_property
+    def _category_index(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.categories)}
 
 
 def compstat_counts(
@@ -385,6 +459,7 @@ def compstat_counts(
     week_ending: date,
     history_years: Sequence[int] = DEFAULT_HISTORY_YEARS,
     coverage_start: date | None = None,
+    rollups: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
 ) -> dict[str, CompStatCounts]:
     """Count records per geography, category and CompStat period: the fast core.
 
@@ -407,11 +482,15 @@ def compstat_counts(
     coverage_start : datetime.date, optional
         First day the records are complete from; periods that start earlier are marked not
         covered.  Defaults to the earliest dated record.
+    rollups : mapping, optional
+        Levels summed from a finer one instead of counted, e.g.
+        ``{"precinct": ("sector", {"120A": "120", "120B": "120", ...})}``: cheaper than a
+        second count when every unit of the finer level lies in one unit of the coarser.
 
     Returns
     -------
     dict of str to CompStatCounts
-        One entry per geography level.
+        One entry per geography level (counted levels first, then rolled-up ones).
     """
     _check_history(history_years)
     times = np.asarray(times)
@@ -422,7 +501,7 @@ def compstat_counts(
         )
     plan = _plan(week_ending, history_years)
     levels = list(geographies)
-    cubes = _count_cube(
+    cubes, data_first_day = _count_cube(
         times,
         [np.asarray(geographies[level][0]) for level in levels],
         [len(geographies[level][1]) for level in levels],
@@ -431,8 +510,7 @@ def compstat_counts(
         plan,
     )
     if coverage_start is None:
-        valid = times[~np.isnat(times)]
-        first_day = _day_number(valid.min().astype("datetime64[D]").item()) if len(valid) else 0
+        first_day = data_first_day if data_first_day is not None else 0
     else:
         first_day = _day_number(coverage_start)
     columns: list[tuple[int, str]] = []
@@ -447,11 +525,33 @@ def compstat_counts(
         covered.append(plan.starts[(slot, name)] >= first_day)
         days.append(plan.days[(slot, name)])
     matrix = np.stack(matrix_rows, axis=1)  # bins x columns
+    labels = {level: list(geographies[level][1]) for level in levels}
+    for level, (source, parent_of) in (rollups or {}).items():
+        if source not in labels:
+            raise ValueError(
+                f"The 'rollups' parameter of compstat_counts sums '{level}' from '{source}', "
+                f"which is not among the counted levels {levels}."
+            )
+        orphans = [u for u in labels[source] if u not in parent_of]
+        if orphans:
+            raise ValueError(
+                f"The 'rollups' parameter of compstat_counts has no {level} for {source} "
+                f"{', '.join(orphans[:5])}."
+            )
+        parents = list(dict.fromkeys(parent_of[u] for u in labels[source]))
+        position = {p: i for i, p in enumerate(parents)}
+        target = np.array([position[parent_of[u]] for u in labels[source]], dtype=np.intp)
+        source_cube = cubes[levels.index(source)]
+        rolled = np.zeros((len(parents), *source_cube.shape[1:]), dtype=np.int64)
+        np.add.at(rolled, target, source_cube)
+        levels.append(level)
+        labels[level] = parents
+        cubes.append(rolled)
     result: dict[str, CompStatCounts] = {}
     for level, cube in zip(levels, cubes, strict=True):
         result[level] = CompStatCounts(
             level=level,
-            geographies=tuple(geographies[level][1]),
+            geographies=tuple(labels[level]),
             categories=tuple(category_labels),
             columns=tuple(columns),
             counts=cube @ matrix,
@@ -489,7 +589,9 @@ def geography_label(value: object) -> str:
     return text
 
 
-def _encode(values: pd.Series[Any], normalise: bool) -> tuple[npt.NDArray[np.int64], list[str]]:
+def _encode(
+    values: pd.Series[Any], normalise: bool
+) -> tuple[npt.NDArray[np.integer[Any]], list[str]]:
     """Codes and labels of a column; categoricals are used as they are (no copy of strings)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = np.asarray(values.cat.codes)
@@ -505,7 +607,7 @@ def _encode(values: pd.Series[Any], normalise: bool) -> tuple[npt.NDArray[np.int
     for i, label in enumerate(labels):
         remap[i] = -1 if label == "" else merged.setdefault(label, len(merged))
     if len(merged) == len(labels) and all(labels):
-        return codes.astype(np.int64, copy=False), labels
+        return codes, labels  # categorical codes stay int8/int16: no copy
     return remap[codes], list(merged)
 
 
@@ -540,22 +642,76 @@ def lines_from_counts(
         Compute "Total Seven Major Felonies" as the sum of the seven lines (records), rather
         than read it as its own category (published counts).
     """
+    index = {column: i for i, column in enumerate(counts.columns)}
+    history_years = sorted({y for y, _ in counts.columns if y >= 2})
+    if not total_from_majors or TOTAL_MAJOR_SEVEN in counts.categories:
 
-    def value(category: str, years: int, period: str) -> int | None:
-        return counts.value(geography, category, years, period)
+        def value(category: str, years: int, period: str) -> int | None:
+            return counts.value(geography, category, years, period)
 
-    def days(years: int, period: str) -> int:
-        return counts.days[counts.columns.index((years, period))]
+        def days(years: int, period: str) -> int:
+            return counts.days[index[(years, period)]]
 
-    return build_lines(
-        categories=counts.categories,
-        value=value,
-        days=days,
-        history_years=sorted({y for y, _ in counts.columns if y >= 2}),
-        week_ending=counts.week_ending,
-        with_tests=with_tests,
-        total_from_majors=total_from_majors,
-    )
+        return build_lines(
+            categories=counts.categories,
+            value=value,
+            days=days,
+            history_years=history_years,
+            week_ending=counts.week_ending,
+            with_tests=with_tests,
+            total_from_majors=total_from_majors,
+        )
+    # Fast path (thousands of geographies): whole lines as rows of one small matrix.
+    rows = counts.table(geography)
+    present = [c for c in counts.categories if c not in MAJOR_SEVEN]
+    order = [*MAJOR_SEVEN, TOTAL_MAJOR_SEVEN, *sorted(present, key=category_sort_key)]
+    zeros = [0] * len(counts.columns)
+    matrix = np.array([rows.get(c, zeros) for c in MAJOR_SEVEN], dtype=np.int64)
+    table = [*matrix.tolist(), matrix.sum(axis=0).tolist(), *(rows[c] for c in order[8:])]
+    covered = counts.covered
+    picks = [(index[(0, p)], index[(1, p)]) for p in PERIODS]
+    hist = [(y, index[(y, "ytd")]) for y in history_years]
+    ytd_now = index[(0, "ytd")]
+    period_days = [(counts.days[a], counts.days[b]) for a, b in picks]
+    lines = []
+    for category, row in zip(order, table, strict=True):
+        figures: list[Any] = []
+        tests = []
+        for period, (a, b), (da, db) in zip(PERIODS, picks, period_days, strict=True):
+            current = row[a] if covered[a] else None
+            prior = row[b] if covered[b] else None
+            figures += [current, prior, pct_change(current, prior)]
+            if with_tests:
+                tests.append((period, _test_line(current, prior, da, db)))
+        now = row[ytd_now] if covered[ytd_now] else None
+        history = tuple(
+            HistoricalChange(
+                years=y,
+                year=counts.week_ending.year - y,
+                count=row[c] if covered[c] else None,
+                pct_change=pct_change(now, row[c]) if covered[c] else None,
+                source="records" if covered[c] else "not covered",
+            )
+            for y, c in hist
+        )
+        wc, wp, wpc, dc, dp, dpc, yc, yp, ypc = figures
+        lines.append(
+            CompStatLine(
+                category=category,
+                wtd_current=wc,
+                wtd_prior=wp,
+                wtd_pct_change=wpc,
+                d28_current=dc,
+                d28_prior=dp,
+                d28_pct_change=dpc,
+                ytd_current=yc,
+                ytd_prior=yp,
+                ytd_pct_change=ypc,
+                history=history,
+                tests=tuple(tests),
+            )
+        )
+    return tuple(lines)
 
 
 def build_lines(
@@ -642,6 +798,7 @@ def compstat_reports(
     with_tests: bool = True,
     source: str = "records",
     notes: Sequence[str] = (),
+    rollups: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
 ) -> tuple[CompStatReport, ...]:
     """Compute CompStat reports from a table of records (a pandas DataFrame).
 
@@ -680,6 +837,9 @@ def compstat_reports(
         Add the exact Poisson change test of every WTD, 28-day and YTD change.
     source, notes :
         Printed with the report.
+    rollups : mapping, optional
+        Levels of ``levels`` summed from a finer level instead of counted (see
+        :func:`compstat_counts`), e.g. ``{"precinct": ("sector", sector_to_precinct)}``.
 
     Returns
     -------
@@ -692,7 +852,9 @@ def compstat_reports(
             f"Got {date_field!r} instead."
         )
     column = time_column if date_field == "occurrence" else report_time_column
-    for name in (column, category_column, *(lv for lv in levels if lv != "city")):
+    rolled = set(rollups or {})
+    counted_levels = [lv for lv in levels if lv not in rolled]
+    for name in (column, category_column, *(lv for lv in counted_levels if lv != "city")):
         if name not in records.columns:
             raise ValueError(
                 f"The 'records' parameter of compstat_reports must have a '{name}' column. "
@@ -708,7 +870,7 @@ def compstat_reports(
     time_values = np.asarray(times.to_numpy())
     cat_codes, cat_labels = _encode(records[category_column], normalise=False)
     encoded: dict[str, tuple[npt.NDArray[np.integer[Any]], Sequence[str]]] = {}
-    for level in levels:
+    for level in counted_levels:
         if level == "city":
             encoded[level] = (np.zeros(len(records), dtype=np.int8), [CITYWIDE])
         else:
@@ -721,6 +883,7 @@ def compstat_reports(
         week_ending=week_ending,
         history_years=history_years,
         coverage_start=coverage_start,
+        rollups=rollups,
     )
     week_start, week_end = compstat_week(week_ending)
     reports: list[CompStatReport] = []
