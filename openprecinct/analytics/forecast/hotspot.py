@@ -111,13 +111,13 @@ class KDEForecast(_RasterMixin):
             k = min(int(self.k_neighbours), x.size - 1)
             d, _ = cKDTree(np.column_stack([x, y])).query(np.column_stack([x, y]), k=k + 1)
             h = np.maximum(d[:, -1], float(self.bandwidth) / 4)
-        # group events into bandwidth classes (geometric steps of 15 %) and convolve each
-        cls = np.round(np.log(h) / math.log(1.15)).astype(int)
+        # group events into bandwidth classes (geometric steps of 30 %) and convolve each
+        cls = np.round(np.log(h) / math.log(1.3)).astype(int)
         dens = np.zeros((r.ny, r.nx))
         for c in np.unique(cls):
             sel = cls == c
             hist = r.histogram(x[sel], y[sel], w[sel])
-            sigma = float(np.exp(c * math.log(1.15))) / r.pixel
+            sigma = float(np.exp(c * math.log(1.3))) / r.pixel
             dens += ndimage.gaussian_filter(hist, sigma=sigma, mode="constant", truncate=4.0)
         shape = r.to_cells(dens)
         return _scale_to_total(shape, total), tie
