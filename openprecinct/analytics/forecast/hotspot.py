@@ -117,7 +117,7 @@ class KDEForecast(_RasterMixin):
         for c in np.unique(cls):
             sel = cls == c
             hist = r.histogram(x[sel], y[sel], w[sel])
-            sigma = float(np.exp(c * math.log(1.3))) / r.pixel
+            sigma = float(np.exp(np.mean(np.log(h[sel])))) / r.pixel  # the class's own scale
             dens += ndimage.gaussian_filter(hist, sigma=sigma, mode="constant", truncate=4.0)
         shape = r.to_cells(dens)
         return _scale_to_total(shape, total), tie
