@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +39,9 @@ from openprecinct.analytics.categories import (
     TOTAL_MAJOR_SEVEN,
     category_sort_key,
 )
+
+if TYPE_CHECKING:
+    from openprecinct.analytics.compstat_history import HistoricalPerspective
 
 PERIODS: Final[tuple[str, ...]] = ("wtd", "d28", "ytd")
 DEFAULT_HISTORY_YEARS: Final[tuple[int, ...]] = (2, 12, 20)
@@ -206,6 +209,8 @@ class CompStatReport:
         What the figures were computed from.
     notes : tuple of str
         Caveats printed under the report.
+    perspective : HistoricalPerspective, optional
+        Complete-year counts from NYPD's annual aggregates (labelled as such).
     """
 
     geography: str
@@ -216,6 +221,7 @@ class CompStatReport:
     date_field: str = "occurrence"
     source: str = "records"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    perspective: HistoricalPerspective | None = None
 
     def line(self, category: str) -> CompStatLine:
         """Return the line of ``category``; raise KeyError when the report has none."""
@@ -946,7 +952,7 @@ def report_to_dict(report: CompStatReport) -> dict[str, Any]:
             )
             item[f"{period}_flag"] = result.flag
         lines.append(item)
-    return {
+    data: dict[str, Any] = {
         "geography": report.geography,
         "level": report.level,
         "week_start": report.week_start.isoformat(),
@@ -956,6 +962,11 @@ def report_to_dict(report: CompStatReport) -> dict[str, Any]:
         "notes": list(report.notes),
         "lines": lines,
     }
+    if report.perspective is not None:
+        from openprecinct.analytics.compstat_history import perspective_to_dict
+
+        data["historical_perspective"] = perspective_to_dict(report.perspective)
+    return data
 
 
 def _round(value: float | None) -> float | None:

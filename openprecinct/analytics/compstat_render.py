@@ -117,8 +117,49 @@ def render_table(reports: Sequence[CompStatReport]) -> str:
             )
         out.append(f"{UNDEFINED_PCT} = % change from zero;  {NOT_COVERED} = not covered by data.")
         out.extend(report.notes)
+        if report.perspective is not None:
+            out.append("")
+            out.extend(_perspective_rows_text(report))
         out.append("")
     return "\n".join(out)
+
+
+def _perspective_table(report: CompStatReport) -> list[list[str]]:
+    perspective = report.perspective
+    if perspective is None or not perspective.lines:
+        return []
+    first = perspective.lines[0]
+    last = str(perspective.last_year)[2:]
+    header = ["", *(str(y) for y, _ in first.counts)]
+    header += [f"%Chg '{last} vs '{str(y)[2:]}" for y, _ in first.changes]
+    rows = [header]
+    for line in perspective.lines:
+        rows.append(
+            [line.category]
+            + [_count(c) if c is not None else "-" for _, c in line.counts]
+            + [
+                _pct(p, covered=dict(line.counts).get(y) is not None)
+                for y, p in line.changes
+            ]
+        )
+    return rows
+
+
+def _perspective_rows_text(report: CompStatReport) -> list[str]:
+    rows = _perspective_table(report)
+    if not rows or report.perspective is None:
+        return []
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = [f"Historical Perspective -- {report.perspective.source}"]
+    for row in rows:
+        out.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+    out.extend(report.perspective.notes)
+    return out
 
 
 def render_json(reports: Sequence[CompStatReport]) -> str:
@@ -190,6 +231,23 @@ def render_html(reports: Sequence[CompStatReport]) -> str:
             cells.append(f'<td class="flag">{esc(row[-1])}</td>')
             body.append(f"<tr{css}>{''.join(cells)}</tr>")
         notes = "".join(f"<p>{esc(n)}</p>" for n in report.notes)
+        perspective = ""
+        table = _perspective_table(report)
+        if table and report.perspective is not None:
+            head_row = "".join(f"<th>{esc(h)}</th>" for h in table[0])
+            body_rows = "".join(
+                "<tr>"
+                + f'<td class="cat">{esc(r[0])}</td>'
+                + "".join(f"<td>{esc(c)}</td>" for c in r[1:])
+                + "</tr>"
+                for r in table[1:]
+            )
+            perspective = (
+                '<p class="sub">Historical Perspective</p>'
+                f'<p class="week">({esc(report.perspective.source)})</p>'
+                f"<table><thead><tr>{head_row}</tr></thead><tbody>{body_rows}</tbody></table>"
+                + "".join(f"<p>{esc(n)}</p>" for n in report.perspective.notes)
+            )
         sections.append(
             "<section>"
             f"<header><h1>CompStat</h1><h2>{esc(geography_title(report))}</h2></header>"
@@ -197,6 +255,7 @@ def render_html(reports: Sequence[CompStatReport]) -> str:
             f"Through {esc(_day(report.week_end))}</p>"
             '<p class="sub">Crime Complaints</p>'
             f"<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
+            f"{perspective}"
             "<footer>"
             f"<p>Records dated by {esc(report.date_field)} date. Source: "
             f"{esc(report.source)}. {esc(UNDEFINED_PCT)} = % change from zero; "

@@ -86,6 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="CSV of revisions (record_id,time,old_category,new_category): adds "
         "reclassification counts to JSON output",
     )
+    parser.add_argument(
+        "--annual",
+        help="NYPD annual precinct aggregates (nypd_precinct_annual_crime_1993_2025.csv.gz): "
+        "adds NYPD's Historical Perspective of complete years, labelled as such",
+    )
+    parser.add_argument(
+        "--perspective-years",
+        default="1993,1998,2001",
+        help="complete years shown with --annual (default 1993,1998,2001)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
@@ -141,6 +151,8 @@ def run(argv: list[str]) -> int:
         reports, extra = _reports(args, frame, week_ending, history, complete_from)
     except ValueError as exc:
         raise CLIError(str(exc)) from None
+    if args.annual:
+        reports = _with_perspective(args, reports, week_ending)
 
     if args.format == "pdf":
         Path(args.output).write_bytes(render.render_pdf(reports))
@@ -158,6 +170,35 @@ def run(argv: list[str]) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _with_perspective(args: argparse.Namespace, reports: Any, week_ending: date) -> Any:
+    from dataclasses import replace
+
+    from openprecinct.analytics.compstat_history import (
+        annual_counts_from_frame,
+        historical_perspective,
+    )
+
+    try:
+        years = [int(y) for y in args.perspective_years.split(",") if y.strip()]
+    except ValueError:
+        raise CLIError(
+            f"--perspective-years must read like 1993,1998,2001. Got {args.perspective_years!r}."
+        ) from None
+    try:
+        annual = annual_counts_from_frame(_read_csv(Path(args.annual)))
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+    return tuple(
+        replace(
+            report,
+            perspective=historical_perspective(
+                annual, geography=report.geography, last_year=week_ending.year - 1, years=years
+            ),
+        )
+        for report in reports
+    )
 
 
 def _wanted(args: argparse.Namespace, present: list[str]) -> list[str] | None:

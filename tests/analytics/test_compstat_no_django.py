@@ -18,3 +18,15 @@ def test_compstat_modules_import_without_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_history_module_imports_without_django() -> None:
+    code = (
+        "import sys\n"
+        "import openprecinct.analytics.compstat_history\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django']\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr

@@ -10,7 +10,7 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import redirect_stdout
 from datetime import date, datetime, timedelta
 from pathlib import Path
