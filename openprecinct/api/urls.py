@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from openprecinct.api import views
+from openprecinct.insights.api import CompStatAPIView
 
 app_name = "v1"
 urlpatterns = [
@@ -12,4 +13,5 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("public/boundaries/", views.PublicBoundariesView.as_view(), name="public_boundaries"),
     path("records/", include("openprecinct.records.api_urls")),
+    path("compstat/", CompStatAPIView.as_view(), name="compstat"),
 ]

@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from types import ModuleType
 
 from openprecinct.cli.errors import CLIError
 
@@ -51,7 +52,7 @@ def usage() -> str:
     return "\n".join(lines)
 
 
-def _load(module_name: str) -> object | None:
+def _load(module_name: str) -> ModuleType | None:
     try:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from openprecinct.insights import views
+
 app_name = "insights"
-urlpatterns: list = []
+urlpatterns = [
+    path("compstat/", views.compstat_page, name="compstat"),
+]

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from openprecinct.accounts import permissions as perms
+from openprecinct.analytics import categories as cats
+from openprecinct.analytics import compstat_render as render_
+from openprecinct.core.audit import audit_record
+from openprecinct.core.geography import boundaries_geojson
+from openprecinct.core.views import forbidden
+from openprecinct.insights.charts import trend_svg
+from openprecinct.insights.compstat import CompStatView, compstat_view
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def parse_compstat_request(params: object, *, default_precinct: str) -> dict[str, object]:
+    """Read precinct, sector, week and date field from a query string; say what is wrong."""
+    get = params.get
+    precinct = (get("precinct") or default_precinct).strip()
+    sector = (get("sector") or "").strip().upper()
+    if not precinct.isdigit():
+        raise BadRequest(f"precinct must be a number such as 120. Got {precinct!r}.")
+    if sector and not sector.startswith(precinct):
+        raise BadRequest(f"sector {sector} is not in precinct {precinct}.")
+    week = get("week_ending") or ""
+    week_ending = None
+    if week:
+        try:
+            week_ending = date.fromisoformat(week)
+        except ValueError:
+            raise BadRequest(f"week_ending must be a date like 2015-06-28. Got {week!r}.") from None
+        if week_ending.weekday() != 6:
+            raise BadRequest(
+                f"week_ending must be a Sunday (CompStat weeks run Monday to Sunday); "
+                f"{week_ending} is a {week_ending:%A}."
+            )
+    date_field = get("date_field") or "occurrence"
+    if date_field not in ("occurrence", "report"):
+        raise BadRequest("date_field must be occurrence or report.")
+    return {
+        "precinct": precinct,
+        "sector": sector,
+        "week_ending": week_ending,
+        "date_field": date_field,
+    }
+
+
+def _view(request: HttpRequest) -> CompStatView:
+    from django.conf import settings
+
+    args = parse_compstat_request(request.GET, default_precinct=settings.OPENPRECINCT_PRECINCT)
+    return compstat_view(user=request.user, today=timezone.localdate(), **args)  # type: ignore[arg-type]
+
+
+@require_GET
+def compstat_page(request: HttpRequest) -> HttpResponse:
+    if not perms.can_view_compstat(request.user):
+        return forbidden(request)
+    try:
+        view = _view(request)
+    except BadRequest as exc:
+        return render(request, "insights/compstat.html", {"error": str(exc)}, status=400)
+    fmt = request.GET.get("format", "")
+    if fmt:
+        return _download(request, view, fmt)
+    main = view.reports[0]
+    boundaries = boundaries_geojson(precinct=view.precinct)
+    for feature in boundaries["features"]:
+        label = feature["properties"]["label"]
+        feature["properties"]["ytd_pct_change"] = view.sector_changes.get(label)
+    title = f"Seven major felonies, {'sector ' + view.sector if view.sector else 'precinct ' + view.precinct}"
+    context = {
+        "view": view,
+        "main": main,
+        "reports": view.as_dicts(),
+        "sectors": sorted(view.sector_changes),
+        "trend_svg": trend_svg(view.trend, title=title),
+        "trend_title": title,
+        "map_data": boundaries,
+        "total_line": cats.TOTAL_MAJOR_SEVEN,
+    }
+    return render(request, "insights/compstat.html", context)
+
+
+def _download(request: HttpRequest, view: CompStatView, fmt: str) -> HttpResponse:
+    name = f"compstat_{view.sector or view.precinct}_{view.week_ending}"
+    audit_record(
+        action="compstat.download", object_type="compstat", object_id=name, details={"format": fmt}
+    )
+    if fmt == "pdf":
+        response = HttpResponse(render_.render_pdf(view.reports), content_type="application/pdf")
+    elif fmt == "csv":
+        response = HttpResponse(
+            render_.render_csv(view.reports), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "json":
+        response = HttpResponse(render_.render_json(view.reports), content_type="application/json")
+    else:
+        return HttpResponse(
+            "format must be pdf, csv or json", status=400, content_type="text/plain"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
