@@ -93,3 +93,41 @@ def test_bad_inputs() -> None:
         bt.backtest(e, GRID, {}, [])
     with pytest.raises(ValueError, match="horizon"):
         bt.make_periods("2015-01-01", "2015-02-01", "year")
+
+
+def test_scores_do_not_change_when_the_map_is_shifted_by_whole_cells() -> None:
+    rng = np.random.default_rng(7)
+    n = 400
+    t = rng.uniform(0, 120, n)
+    x = rng.choice([200.0, 500.0, 900.0, 1300.0], n) + rng.normal(0, 60, n)
+    y = rng.choice([300.0, 800.0, 1100.0], n) + rng.normal(0, 60, n)
+    ps = [Period(90 + 5 * i, 95 + 5 * i) for i in range(6)]
+
+    def run(dx: float, dy: float) -> list[float]:
+        g = SquareGrid(box(dx, dy, 1499 + dx, 1499 + dy), 150)
+        e = Events(t, x + dx, y + dy, 0.0)
+        r = bt.backtest(e, g, {"n": RecentCounts(window_days=30)}, ps)
+        return [r.methods["n"].coverage[c].hit_rate for c in r.coverages]
+
+    assert run(0, 0) == run(150 * 7, -150 * 3)
+
+
+def test_context_events_lift_a_sparse_category() -> None:
+    from openprecinct.analytics.forecast.blend import BlendForecast
+
+    rng = np.random.default_rng(11)
+    weights = rng.gamma(0.4, 1.0, GRID.n_cells)
+    weights /= weights.sum()
+
+    def draw(n: int, days: float) -> Events:
+        c = rng.choice(GRID.n_cells, n, p=weights)
+        return Events(rng.uniform(0, days, n), GRID.centers[c, 0], GRID.centers[c, 1], 0.0)
+
+    sparse = draw(300, 720)  # a rare offence, same geography as everything else
+    context = draw(6000, 720)
+    ps = [Period(480 + 30 * i, 510 + 30 * i) for i in range(8)]
+    methods = {"blend": BlendForecast(), "long": LongRunCounts()}
+    r = bt.backtest(sparse, GRID, methods, ps, coverages=[0.05, 0.10, 0.20], context=context)
+    for c in (0.05, 0.10, 0.20):
+        assert r.methods["blend"].coverage[c].hit_rate >= r.methods["long"].coverage[c].hit_rate
+    assert r.methods["blend"].coverage[0.20].hit_rate > r.methods["long"].coverage[0.20].hit_rate
