@@ -189,6 +189,9 @@ class ContinuousSEPP(Forecaster):
         For ``declustering="stochastic"``.
     subsamples : int, default 3
         Pixels per cell side for the predicted surface.
+    max_events : int, default 20000
+        Fit on at most this many of the most recent training events (bounds time and memory
+        on city-wide data; the pairs kept grow with the local density).
 
     Attributes
     ----------
@@ -205,7 +208,7 @@ class ContinuousSEPP(Forecaster):
                  time_cutoff_days: float = 60.0, iterations: int = 30,
                  declustering: str = "em", theta0: float = 0.1, omega0: float = 0.1,
                  sigma0: float = 50.0, rng: np.random.Generator | int | None = None,
-                 subsamples: int = 3) -> None:
+                 subsamples: int = 3, max_events: int = 20000) -> None:
         self.background_bandwidth = background_bandwidth
         self.space_cutoff = space_cutoff
         self.time_cutoff_days = time_cutoff_days
@@ -216,6 +219,7 @@ class ContinuousSEPP(Forecaster):
         self.sigma0 = sigma0
         self.rng = rng
         self.subsamples = subsamples
+        self.max_events = max_events
 
     def _validate_params(self) -> None:
         n = type(self).__name__
@@ -227,6 +231,7 @@ class ContinuousSEPP(Forecaster):
         check_param(n, "omega0", self.omega0, "float", 0)
         check_param(n, "sigma0", self.sigma0, "float", 0)
         check_param(n, "subsamples", self.subsamples, "int", 1, 20, low_open=False)
+        check_param(n, "max_events", self.max_events, "int", 1, low_open=False)
         if self.declustering not in ("em", "stochastic"):
             raise ValueError("The 'declustering' parameter of ContinuousSEPP must be 'em' or "
                              f"'stochastic'. Got {self.declustering!r} instead.")
@@ -278,6 +283,10 @@ class ContinuousSEPP(Forecaster):
 
     def _fit(self) -> None:
         ev = self.events_
+        if len(ev) > int(self.max_events):
+            k = len(ev) - int(self.max_events)
+            ev = Events(ev.t[k:], ev.x[k:], ev.y[k:], float(ev.t[k]), ev.end)
+        self.fit_events_ = ev
         n = len(ev)
         self.theta_, self.omega_, self.sigma_ = float(self.theta0), float(self.omega0), float(
             self.sigma0)
@@ -345,7 +354,7 @@ class ContinuousSEPP(Forecaster):
     def _predict(self, period: Period, past: Events, cells: IntArray
                  ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         tie = self._default_tiebreak(past, cells)
-        ev = self.events_
+        ev = self.fit_events_
         if len(ev) == 0:
             return np.zeros(self.grid_.n_cells), tie
         cached: FineRaster | None = getattr(self, "_raster_cache", None)
