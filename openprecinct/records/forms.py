@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from openprecinct.analytics.categories import CATEGORY_ORDER
 from openprecinct.core.geography import locate
 from openprecinct.records.models import IncidentKind, ReportStatus
 from openprecinct.records.offenses import OFFENSES, PREMISES
@@ -106,7 +107,10 @@ class FilterForm(forms.Form):
     date_to = forms.DateField(
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
-    category = forms.CharField(required=False, label="Category")
+    category = forms.ChoiceField(
+        required=False, label="Category", choices=[("", "any")] + [(c, c) for c in CATEGORY_ORDER]
+    )
+    precinct = forms.CharField(required=False, max_length=8, label="Precinct")
     sector = forms.CharField(required=False, max_length=8, label="Sector")
     premises = forms.CharField(required=False, max_length=100, label="Premises")
     status = forms.ChoiceField(required=False, choices=[("", "any")] + list(ReportStatus.choices))
