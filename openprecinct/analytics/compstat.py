@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 PERIODS: Final[tuple[str, ...]] = ("wtd", "d28", "ytd")
 DEFAULT_HISTORY_YEARS: Final[tuple[int, ...]] = (2, 12, 20)
 CITYWIDE: Final = "citywide"
-_CHUNK_ROWS: Final = 1 << 17
+_CHUNK_ROWS: Final = 1 << 16
 _BIT = {"wtd": 1, "d28": 2, "ytd": 4}
 
 DateField = Literal["occurrence", "report"]
@@ -253,6 +253,7 @@ class _BinPlan:
     members: dict[tuple[int, str], tuple[int, ...]]
     starts: dict[tuple[int, str], int]  # first day number of each period
     days: dict[tuple[int, str], int]  # length in days of each period
+    early_bin: int  # days before every window
 
 
 def _day_number(day: date) -> int:
@@ -274,7 +275,14 @@ def _plan(week_ending: date, history_years: Sequence[int]) -> _BinPlan:
             for day in range(first, last + 1):
                 masks.setdefault(day, {}).setdefault(slot, 0)
                 masks[day][slot] |= _BIT[name]
-    base = min(masks)
+    earliest = min(masks)
+    # The table is indexed by days since 1970, so rows need no subtraction, unless a window
+    # starts that early.  Indices are clipped into the table: its first entry (1970-01-01,
+    # or the day before the table) and its last entry (the day after the report week) are
+    # the trash bin, where NaT, days before the table and days after the week land.  Days
+    # before every window share an "early" bin: rows there show the records reach back
+    # before all periods (coverage) without another pass.
+    base = 0 if earliest > 1 else earliest - 1
     length = max(masks) - base + 1
     bin_ids: dict[tuple[int, int], int] = {}
     trash = -1
@@ -283,14 +291,16 @@ def _plan(week_ending: date, history_years: Sequence[int]) -> _BinPlan:
         # windows of different years never overlap (each is shorter than a year)
         ((slot, mask),) = by_slot.items()
         lut[day - base] = bin_ids.setdefault((slot, mask), len(bin_ids))
-    n_bins = len(bin_ids)
+    early_bin = len(bin_ids)
+    lut[1 : earliest - base] = early_bin
+    n_bins = early_bin + 1
     lut[lut == trash] = n_bins
     members: dict[tuple[int, str], tuple[int, ...]] = {}
     for (slot, name) in starts:
         members[(slot, name)] = tuple(
             b for (s, mask), b in bin_ids.items() if s == slot and mask & _BIT[name]
         )
-    return _BinPlan(base, lut, n_bins, offsets, members, starts, days)
+    return _BinPlan(base, lut, n_bins, offsets, members, starts, days, early_bin)
 
 
 def _per_day(values: npt.NDArray[Any]) -> int:
@@ -319,25 +329,17 @@ def _count_cube(
     categories: npt.NDArray[np.integer[Any]],
     n_categories: int,
     plan: _BinPlan,
-) -> tuple[list[npt.NDArray[np.int64]], int | None]:
+) -> tuple[list[npt.NDArray[np.int64]], int]:
     """Count rows per (unit, category, bin) for each geography level, in one pass.
 
     Each row's key is ``bin * (U * C) + unit * C + category``: the bin comes from a lookup
-    table already multiplied by ``U * C``, and ``unit * C + category`` is computed in a
-    small integer type, so a chunk costs a division, a clamp, a gather, two small
-    multiply-adds and a bincount.  Missing codes (-1) go to an extra slot that is dropped.
-    Also returns the first day (days since 1970-01-01) of any dated row, or None.
+    table indexed by day and already multiplied by ``U * C``, and ``unit * C + category`` is
+    computed in a small integer type, so a chunk costs a division, a clipped gather, a
+    multiply, two adds and a bincount.  Missing codes (-1) go to an extra slot that is
+    dropped.  Also returns how many dated rows fall before every window (the early bin).
     """
     per_day = _per_day(times)
     ticks = times.view(np.int64)
-    nat = np.iinfo(np.int64).min
-    first_tick: int | None = None
-    if len(ticks):
-        lowest = int(ticks.min())
-        if lowest == nat:  # NaT rows: look past them
-            dated = ticks[ticks != nat]
-            lowest = int(dated.min()) if len(dated) else nat
-        first_tick = None if lowest == nat else lowest
 
     def with_missing_slot(values: npt.NDArray[np.integer[Any]], n: int) -> Any:
         values = np.asarray(values)
@@ -348,7 +350,6 @@ def _count_cube(
     cats = with_missing_slot(categories, n_categories)
     nc = n_categories + 1
     nb = plan.n_bins + 1  # the last bin is the trash bin
-    length = np.uint64(len(plan.lut) - 1)
     levels = []
     for unit_codes, n in zip(codes, n_units, strict=True):
         stride = (n + 1) * nc
@@ -364,30 +365,47 @@ def _count_cube(
     chunk_rows = _CHUNK_ROWS
     day_buffer = np.empty(chunk_rows, dtype=np.int64)
     key_buffer = np.empty(chunk_rows, dtype=np.int64)
+    small_buffers = {small: np.empty(chunk_rows, dtype=small) for _, _, small, _ in levels}
     for start in range(0, len(ticks), chunk_rows):
         stop = min(start + chunk_rows, len(ticks))
         size = stop - start
         day = day_buffer[:size]
         if per_day == 1:
-            np.subtract(ticks[start:stop], plan.base_day, out=day)
+            day[:] = ticks[start:stop]
         else:
             np.floor_divide(ticks[start:stop], per_day, out=day)
+        if plan.base_day:
             day -= plan.base_day
-        index = day.view(np.uint64)  # days before the table (and NaT) wrap to huge values
-        np.minimum(index, length, out=index)
         cat_chunk = cats[start:stop]
         for level, (units, scaled_lut, small, _) in enumerate(levels):
-            key = np.take(scaled_lut, day, out=key_buffer[:size])
-            unit_cat = units[start:stop].astype(small)
-            unit_cat *= nc
+            # mode="clip": out-of-table days (NaT too) land on the trash ends of the table
+            key = np.take(scaled_lut, day, out=key_buffer[:size], mode="clip")
+            unit_cat = small_buffers[small][:size]
+            np.multiply(units[start:stop], nc, out=unit_cat, casting="unsafe")
             np.add(unit_cat, cat_chunk, out=unit_cat, casting="unsafe")
             key += unit_cat
             totals[level] += np.bincount(key, minlength=len(totals[level]))
+    early = int(totals[0].reshape(nb, -1)[plan.early_bin].sum()) if totals else 0
     cubes = [
         total.reshape(nb, n + 1, nc)[:-1, :-1, :-1].transpose(1, 2, 0)
         for total, n in zip(totals, n_units, strict=True)
     ]
-    return cubes, None if first_tick is None else first_tick // per_day
+    return cubes, early
+
+
+def _first_day(times: npt.NDArray[Any]) -> int | None:
+    """Day number of the earliest dated row, or None when no row is dated."""
+    ticks = times.view(np.int64)
+    if not len(ticks):
+        return None
+    nat = np.iinfo(np.int64).min
+    lowest = int(ticks.min())
+    if lowest == nat:
+        dated = ticks[ticks != nat]
+        if not len(dated):
+            return None
+        lowest = int(dated.min())
+    return lowest // _per_day(times)
 
 
 # --------------------------------------------------------------------------- public engine
@@ -507,7 +525,7 @@ def compstat_counts(
         )
     plan = _plan(week_ending, history_years)
     levels = list(geographies)
-    cubes, data_first_day = _count_cube(
+    cubes, early_rows = _count_cube(
         times,
         [np.asarray(geographies[level][0]) for level in levels],
         [len(geographies[level][1]) for level in levels],
@@ -516,7 +534,9 @@ def compstat_counts(
         plan,
     )
     if coverage_start is None:
-        first_day = data_first_day if data_first_day is not None else 0
+        # records before every window cover every column; otherwise find the first day
+        found = None if early_rows else _first_day(times)
+        first_day = plan.base_day - 1 if early_rows else (found if found is not None else 0)
     else:
         first_day = _day_number(coverage_start)
     columns: list[tuple[int, str]] = []
