@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import resource
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -179,29 +180,36 @@ def floor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, int, int, int]:
     return keys, n_sec, n_cat, n_bins + 1
 
 
-def measure(label: str, fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
-    """Best wall time of ``repeat`` runs and the peak memory traced during one run."""
-    gc.collect()
-    best = float("inf")
-    result: Any = None
+def best_times(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
+    """Best wall time of each function over ``repeat`` interleaved rounds.
+
+    Interleaving keeps a busy machine (other processes) from favouring one contender.
+    """
+    best = dict.fromkeys(fns, float("inf"))
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
+        for name, fn in fns.items():
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
+
+
+def traced_peak(fn: Callable[[], Any]) -> tuple[float, Any]:
+    """Peak bytes allocated (numpy included) while ``fn`` runs, and its result."""
     gc.collect()
     tracemalloc.start()
-    fn()
+    result = fn()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"  {label:<44} {best * 1000:10.1f} ms   peak {peak / 2**20:8.1f} MiB")
-    return best, peak, result
+    return float(peak), result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000, help="generated records")
     parser.add_argument("--seed", type=int, default=2026, help="random seed")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs (best is kept)")
+    parser.add_argument("--repeat", type=int, default=7, help="timed rounds (best is kept)")
     args = parser.parse_args()
 
     print(f"Generating {args.rows:,} records (GENERATED, calibrated on real NYPD files)...")
@@ -234,12 +242,6 @@ def main() -> None:
             history_years=HISTORY, with_tests=False, rollups=rollups,
         )
 
-    t_engine, m_engine, counted = measure("engine: compstat_counts (all figures)", engine_counts,
-                                          args.repeat)
-    t_reports, m_reports, reports = measure("engine: compstat_reports (+ report objects)",
-                                            engine_reports, args.repeat)
-    t_pandas, m_pandas, by_pandas = measure("straightforward pandas", lambda: pandas_straightforward(frame),
-                                            1)
     keys, n_sec, n_cat, n_bins = floor_keys(frame)
     parent_index = np.array(
         [list(frame["precinct"].cat.categories).index(parents[s])
@@ -254,8 +256,26 @@ def main() -> None:
         np.add.at(per_precinct, parent_index, per_sector)
         return per_sector, per_precinct
 
-    t_floor, m_floor, _ = measure("floor: one bincount over precomputed keys", floor,
-                                  args.repeat)
+    times = best_times(
+        {"engine": engine_counts, "reports": engine_reports, "floor": floor}, args.repeat
+    )
+    start = time.perf_counter()
+    m_pandas, by_pandas = traced_peak(lambda: pandas_straightforward(frame))
+    times["pandas"] = time.perf_counter() - start
+    m_engine, counted = traced_peak(engine_counts)
+    m_reports, reports = traced_peak(engine_reports)
+    m_floor, _ = traced_peak(floor)
+    t_engine, t_reports, t_floor, t_pandas = (
+        times["engine"], times["reports"], times["floor"], times["pandas"]
+    )
+    rows = [
+        ("engine: compstat_counts (every figure)", t_engine, m_engine),
+        ("engine: compstat_reports (+ report objects)", t_reports, m_reports),
+        ("straightforward pandas (one run)", t_pandas, m_pandas),
+        ("floor: one bincount over precomputed keys", t_floor, m_floor),
+    ]
+    for label, seconds, peak in rows:
+        print(f"  {label:<44} {seconds * 1000:10.1f} ms   peak {peak / 2**20:8.1f} MiB")
 
     # the three agree
     check = 0
@@ -274,6 +294,8 @@ def main() -> None:
     print(f"  peak memory: engine {m_engine / 2**20:.0f} MiB, with reports "
           f"{m_reports / 2**20:.0f} MiB, pandas {m_pandas / 2**20:.0f} MiB, "
           f"floor {m_floor / 2**20:.0f} MiB (target < 2048 MiB; traced, input excluded)")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  whole process max RSS {rss:.0f} MiB (generation and pandas included)")
 
 
 if __name__ == "__main__":

@@ -96,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="1993,1998,2001",
         help="complete years shown with --annual (default 1993,1998,2001)",
     )
+    parser.add_argument(
+        "--trend",
+        nargs="?",
+        const="Total Seven Major Felonies",
+        metavar="CATEGORY",
+        help="JSON: add the 52-week trend of CATEGORY (default: the seven majors) with a "
+        "seasonal baseline",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
@@ -300,10 +308,52 @@ def _reports(
         source=f"{Path(args.input).name} ({args.schema})",
         notes=notes,
     )
-    extra = None
+    extra: dict[str, dict[str, Any]] | None = None
     if args.revisions:
-        extra = _reclassifications(args, records, reports, week_ending, level)
+        extra = {}
+        moves = _reclassifications(args, records, reports, week_ending, level)
+        for geography, items in moves.items():
+            extra.setdefault(geography, {})["reclassifications"] = items
+    if args.trend:
+        extra = extra if extra is not None else {}
+        trends = _trends(args, records, reports, week_ending, level)
+        for geography, trend in trends.items():
+            extra.setdefault(geography, {})["trend"] = trend
     return reports, extra
+
+
+def _trends(
+    args: argparse.Namespace, records: Any, reports: Any, week_ending: date, level: str
+) -> dict[str, dict[str, Any]]:
+    from dataclasses import asdict
+
+    from openprecinct.analytics import compstat
+    from openprecinct.analytics.categories import MAJOR_SEVEN
+    from openprecinct.analytics.compstat_stats import weekly_trend
+
+    column = "time" if args.date_field == "occurrence" else "report_time"
+    wanted = list(MAJOR_SEVEN) if args.trend == "Total Seven Major Felonies" else [args.trend]
+    majors = records[records["category"].isin(wanted)]
+    labels = (
+        majors[level].map(compstat.geography_label) if level != "city" else None
+    )
+    first = records[column].min()
+    out: dict[str, dict[str, Any]] = {}
+    for report in reports:
+        chosen = majors if labels is None else majors[labels == report.geography]
+        weeks = weekly_trend(
+            chosen[column],
+            week_ending=week_ending,
+            coverage_start=None if first != first else first.date(),
+        )
+        out[report.geography] = {
+            "category": args.trend,
+            "method": "historical limits: same week +/-2 in the 3 previous years, mean +/- 2 sd",
+            "weeks": [
+                {**asdict(w), "week_end": w.week_end.isoformat()} for w in weeks
+            ],
+        }
+    return out
 
 
 def _reclassifications(
@@ -330,7 +380,7 @@ def _reclassifications(
     return out
 
 
-def _json_with(reports: Any, extra: dict[str, list[dict[str, Any]]]) -> str:
+def _json_with(reports: Any, extra: dict[str, dict[str, Any]]) -> str:
     import json
 
     from openprecinct.analytics.compstat import report_to_dict
@@ -338,6 +388,6 @@ def _json_with(reports: Any, extra: dict[str, list[dict[str, Any]]]) -> str:
     data = []
     for report in reports:
         item = report_to_dict(report)
-        item["reclassifications"] = extra.get(report.geography, [])
+        item.update(extra.get(report.geography, {}))
         data.append(item)
     return json.dumps(data, indent=2) + "\n"

@@ -192,3 +192,39 @@ def test_every_option_has_help() -> None:
     for action in parser._actions:
         if action.dest != "help":
             assert action.help, action.dest
+
+
+def test_trend_revisions_and_annual_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    revisions = tmp_path / "revisions.csv"
+    revisions.write_text(
+        "record_id,time,old_category,new_category\n"
+        "446389841,2015-12-31 22:00,G.L.A.,Petit Larceny\n"  # a 120 record: a downgrade
+        "999,2015-12-30 10:00,Robbery,Gr. Larceny\n"  # not a record of the file
+    )
+    data = run_json(
+        capsys, "--input", str(ARRESTS), "--schema", "generic", "--columns",
+        "id=arrest_key,time=arrest_date,category=ofns_desc,precinct=arrest_precinct",
+        "--precinct", "120", "--week-ending", "2017-03-05", "--trend", "DANGEROUS DRUGS",
+    )
+    weeks = data[0]["trend"]["weeks"]  # type: ignore[index]
+    assert weeks[-1]["week_end"] == "2017-03-05" and weeks[-1]["count"] == 16
+    data = run_json(
+        capsys, "--input", str(COMPLAINTS), "--week-ending", "2016-01-03",
+        "--revisions", str(revisions),
+        "--annual", str(FIXTURES / "nypd_precinct_annual_crime_si.csv"),
+    )
+    moves = data[0]["reclassifications"]
+    assert moves == [
+        {"category": "G.L.A.", "period": period, "downgraded_out": 1, "upgraded_out": 0,
+         "lateral_out": 0, "downgraded_in": 0, "upgraded_in": 0, "lateral_in": 0}
+        for period in ("wtd", "d28")
+    ] + [
+        {"category": "Petit Larceny", "period": period, "downgraded_out": 0, "upgraded_out": 0,
+         "lateral_out": 0, "downgraded_in": 1, "upgraded_in": 0, "lateral_in": 0}
+        for period in ("wtd", "d28")
+    ]
+    perspective = data[0]["historical_perspective"]
+    assert perspective["source"].startswith("NYPD annual precinct aggregates")  # type: ignore[index]
+    assert perspective["last_year"] == 2015  # type: ignore[index]
