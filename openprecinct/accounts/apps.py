@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from openprecinct.accounts import signals  # noqa: F401
+        from openprecinct.accounts.dashboard import accounts_tasks
+        from openprecinct.core.dashboard import register
+
+        register(accounts_tasks)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from openprecinct.accounts import permissions as perms
 from openprecinct.core.audit import audit_record, audit_verify
+from openprecinct.core.dashboard import tasks_for
 from openprecinct.core.geography import boundaries_geojson, station_houses_geojson
 from openprecinct.core.models import AuditEntry
 
@@ -100,52 +101,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "role": role,
         "role_label": user.get_role_display() if role else "",  # type: ignore[union-attr]
         "cards": cards,
-        "tasks": home_tasks(user),
+        "tasks": tasks_for(user),
     }
     return render(request, "core/home.html", context)
-
-
-def home_tasks(user: object) -> list[dict[str, object]]:
-    """What needs this person's attention now, as counts with a link: the top of each dashboard."""
-    from openprecinct.accounts.models import User
-    from openprecinct.records.models import ImportRun, Incident
-
-    tasks: list[dict[str, object]] = []
-
-    def add(count: int, text: str, url: str) -> None:
-        tasks.append({"count": count, "text": text, "url": url})
-
-    if perms.can_create_report(user):
-        mine = Incident.objects.filter(author=user)
-        add(
-            mine.filter(status="returned").count(),
-            "of your reports were returned for changes",
-            reverse("records:list") + "?status=returned",
-        )
-        add(
-            mine.filter(status="draft").count(),
-            "drafts not yet submitted",
-            reverse("records:list") + "?status=draft",
-        )
-    if perms._has(user, *perms.SUPERVISORS):
-        add(
-            Incident.objects.filter(status="submitted").exclude(author=user).count(),
-            "reports wait for your approval",
-            reverse("records:approvals"),
-        )
-    if perms.can_import_records(user):
-        add(
-            ImportRun.objects.filter(quarantined__gt=0).count(),
-            "imports have quarantined rows",
-            reverse("records:imports"),
-        )
-    if perms.can_manage_users(user):
-        add(
-            User.objects.filter(locked_at__isnull=False).count(),
-            "accounts are locked",
-            reverse("accounts:users"),
-        )
-    return tasks
 
 
 @require_GET

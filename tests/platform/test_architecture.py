@@ -101,3 +101,22 @@ def test_domain_apps_do_not_import_analytics_only_insights_does():
 # Records classify offences and place points with the library's pure lookup tables and
 # geometry helpers; that is data, not analysis.
 ALLOWED_RECORDS_IMPORTS = {"openprecinct.analytics.categories", "openprecinct.analytics.geo"}
+
+
+def test_core_and_accounts_never_import_domain_apps():
+    domain = (
+        "records",
+        "dispatch",
+        "accountability",
+        "evidence",
+        "community",
+        "transparency",
+        "insights",
+    )
+    offenders = []
+    for app in ("core", "accounts"):
+        for path in (ROOT / app).rglob("*.py"):
+            for name in _imports(path):
+                if any(name.startswith(f"openprecinct.{d}") for d in domain):
+                    offenders.append((str(path.relative_to(ROOT)), name))
+    assert offenders == []

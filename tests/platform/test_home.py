@@ -11,7 +11,7 @@ from tests.records.factories import report_data
 def tasks(client, user):
     client.logout()
     login_verified(client, user)
-    return {t["text"]: t["count"] for t in client.get(reverse("core:home")).context["tasks"]}
+    return {t.text: t.count for t in client.get(reverse("core:home")).context["tasks"]}
 
 
 def test_a_sergeant_sees_reports_waiting_and_an_officer_sees_returns(client, personas):
