@@ -31,10 +31,12 @@ _INTEGER_LIKE = re.compile(r"[+-]?\d+(?:\.0*)?")
 
 def clean(value: str | None) -> str:
     """Strip a cell; return "" for every missing-value marker (``NA``, ``(null)``...)."""
-    if value is None:
+    if not value:
         return ""
     text = value.strip()
-    return "" if text.upper() in MISSING else text
+    if len(text) <= 6 and text.upper() in MISSING:  # the longest marker is "(NULL)"
+        return ""
+    return text
 
 
 def parse_date(value: str | None, *, field: str = "date") -> date | None:
@@ -225,7 +227,9 @@ def text(value: str | None, max_length: int) -> str:
     cleaned = clean(value)
     if not cleaned:
         return ""
-    return " ".join(cleaned.split())[:max_length]
+    if "  " in cleaned or "\t" in cleaned or "\n" in cleaned or "\r" in cleaned:
+        cleaned = " ".join(cleaned.split())
+    return cleaned[:max_length]
 
 
 def month_bounds(year: int, month: int, *, tz: ZoneInfo) -> tuple[datetime, datetime]:

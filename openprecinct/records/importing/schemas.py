@@ -122,12 +122,19 @@ class Schema:
     def parse(self, row: list[str]) -> Parsed:
         raise NotImplementedError
 
-    # grouped schemas: several rows make one record
-    def group_start(self, parsed: Parsed) -> list[Any]:
-        return [parsed.line, 1]
+    # Grouped schemas: several rows make one record. A first pass over the raw rows
+    # (no full parsing) collects each key's aggregates; the first valid row of a key then
+    # becomes the record and carries them.
+    group_column: ClassVar[str] = ""
 
-    def group_add(self, state: list[Any], parsed: Parsed) -> None:
-        state[1] += 1
+    def group_key(self, row: list[str]) -> str:
+        return p.clean(self.get(row, self.group_column))
+
+    def group_start(self, row: list[str]) -> list[Any]:
+        return [1]
+
+    def group_add(self, state: list[Any], row: list[str]) -> None:
+        state[0] += 1
 
     def group_apply(self, parsed: Parsed, state: list[Any]) -> None:
         """Put the group's aggregates into its first row's record."""
@@ -360,18 +367,26 @@ class NypdShootings(Schema):
         self.location(row, parsed, x="X_COORD_CD", y="Y_COORD_CD", lat="LATITUDE", lon="LONGITUDE")
         return parsed
 
-    def group_start(self, parsed: Parsed) -> list[Any]:
-        return [parsed.line, 1, bool(parsed.values["fatal"])]
+    group_column = "INCIDENT_KEY"
 
-    def group_add(self, state: list[Any], parsed: Parsed) -> None:
-        state[1] += 1
-        state[2] = state[2] or bool(parsed.values["fatal"])
+    def _fatal(self, row: list[str]) -> bool:
+        try:
+            return bool(p.parse_flag(self.get(row, "STATISTICAL_MURDER_FLAG")))
+        except RowError:
+            return False
+
+    def group_start(self, row: list[str]) -> list[Any]:
+        return [1, self._fatal(row)]
+
+    def group_add(self, state: list[Any], row: list[str]) -> None:
+        state[0] += 1
+        state[1] = state[1] or self._fatal(row)
 
     def group_apply(self, parsed: Parsed, state: list[Any]) -> None:
         # One row per victim (2006-2018 file: per victim/perpetrator pair): count the rows.
         # The murder flag can differ between rows of an incident: fatal if any row says so.
-        parsed.values["victim_count"] = min(state[1], 32767)
-        parsed.values["fatal"] = state[2]
+        parsed.values["victim_count"] = min(state[0], 32767)
+        parsed.values["fatal"] = state[1]
 
 
 class NypdHateCrimes(Schema):
@@ -435,19 +450,21 @@ class NypdHateCrimes(Schema):
             raise RowError("missing_location", "no coordinates and no precinct")
         return parsed
 
-    def group_start(self, parsed: Parsed) -> list[Any]:
-        motive = parsed.values["bias_motive"]
-        return [parsed.line, 1, [motive] if motive else []]
+    group_column = "FULL COMPLAINT ID"
 
-    def group_add(self, state: list[Any], parsed: Parsed) -> None:
-        state[1] += 1
-        motive = parsed.values["bias_motive"]
-        if motive and motive not in state[2]:
-            state[2].append(motive)
+    def group_start(self, row: list[str]) -> list[Any]:
+        motive = p.text(self.get(row, "BIAS MOTIVE DESCRIPTION"), 60)
+        return [1, [motive] if motive else []]
+
+    def group_add(self, state: list[Any], row: list[str]) -> None:
+        state[0] += 1
+        motive = p.text(self.get(row, "BIAS MOTIVE DESCRIPTION"), 60)
+        if motive and motive not in state[1]:
+            state[1].append(motive)
 
     def group_apply(self, parsed: Parsed, state: list[Any]) -> None:
         # One complaint with several bias motives has one row per motive: join them.
-        parsed.values["bias_motive"] = "; ".join(sorted(state[2]))[:60]
+        parsed.values["bias_motive"] = "; ".join(sorted(state[1]))[:60]
 
 
 # --- generic -------------------------------------------------------------------------------

@@ -117,27 +117,30 @@ class _Importer:
         self.seen = SeenKeys()
         self.groups: dict[str, list[Any]] = {}
         self.group_outcome: dict[str, str] = {}
+        self.emitted: set[str] = set()
         self.boundaries = bundled_boundaries()
         self.is_incident = schema.model is Incident
 
     # -- passes ----------------------------------------------------------------------------
     def prepass_groups(self) -> None:
-        """Grouped schemas: find each key's first valid row and the group's aggregates."""
+        """Grouped schemas: each key's aggregates (victims, murder flag, bias motives).
+
+        Rows are not parsed here; a row quarantined later still counts as a victim of its
+        incident. Memory: one small list per incident (a few MB for all NYC shootings).
+        """
         with CsvSource(self.path, encoding=self.encoding) as source:
             self.schema.bind(source.header, file_name=self.path.name)
             for row in source.rows():
                 if row.error is not None:
                     continue
-                try:
-                    parsed = self.schema.parse(row.fields)
-                except RowError:
+                key = self.schema.group_key(row.fields)
+                if not key:
                     continue
-                parsed.line = row.line
-                state = self.groups.get(parsed.key)
+                state = self.groups.get(key)
                 if state is None:
-                    self.groups[parsed.key] = self.schema.group_start(parsed)
+                    self.groups[key] = self.schema.group_start(row.fields)
                 else:
-                    self.schema.group_add(state, parsed)
+                    self.schema.group_add(state, row.fields)
 
     def run_rows(self) -> None:
         with CsvSource(self.path, encoding=self.encoding) as source:
@@ -185,10 +188,11 @@ class _Importer:
                 continue
             rec.line = row.line
             if self.schema.grouped:
-                state = self.groups.get(rec.key)
-                if state is not None and state[0] != row.line:
+                if rec.key in self.emitted:
                     attached.append(rec.key)
                     continue
+                self.emitted.add(rec.key)
+                state = self.groups.get(rec.key)
                 if state is not None:
                     self.schema.group_apply(rec, state)
             parsed.append((row, rec))

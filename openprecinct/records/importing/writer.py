@@ -107,8 +107,12 @@ def canonical(value: Any) -> str:
 
 
 def content_hash(values: dict[str, Any], fields: Sequence[str]) -> str:
-    text = "\x1e".join(canonical(values[f]) for f in fields)
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    """Digest of the imported fields (32 hex characters)."""
+    parts = []
+    for name in fields:
+        value = values[name]
+        parts.append(value if value.__class__ is str else canonical(value))
+    return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def jsonable(value: Any) -> Any:
@@ -221,11 +225,11 @@ class BatchWriter:
                 row[i] = values[attname]
             rows.append(row)
         if self.vendor == "sqlite":
-            adapt = connection.ops.adapt_datetimefield_value
+            # what Django's SQLite backend stores: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]"
             for row in rows:
                 for i in dt_positions:
                     if row[i] is not None:
-                        row[i] = adapt(row[i])
+                        row[i] = str(row[i].astimezone(UTC).replace(tzinfo=None))
         return rows
 
     def upsert(self, records: Sequence[dict[str, Any]], *, now: datetime) -> None:

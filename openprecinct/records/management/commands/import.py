@@ -20,6 +20,7 @@ class Error(CommandError):
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # a data command: start fast, check nothing web
     help = (
         "Import an incident file (NYPD open-data schemas, or any CSV with a column mapping). "
         "Invalid rows are quarantined with their line number and reason; re-running changes "
