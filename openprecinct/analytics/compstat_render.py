@@ -190,16 +190,19 @@ def render_csv(reports: Sequence[CompStatReport]) -> str:
 
 _CSS = """
 @page { size: letter landscape; margin: 1cm; }
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 7.5pt; color: #111; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 7pt; color: #111; }
 section { page-break-after: always; }
 section:last-child { page-break-after: auto; }
 header { display: flex; justify-content: space-between; align-items: baseline; }
 h1 { font-size: 15pt; margin: 0; }
 h2 { font-size: 12pt; margin: 0; }
-p.week { text-align: center; font-size: 11pt; margin: 4pt 0; }
+p.week { text-align: center; font-size: 11pt; margin: 3pt 0; }
+p.source { text-align: center; font-size: 7pt; margin: 0 0 2pt; }
 p.sub { text-align: center; font-weight: bold; margin: 2pt 0 6pt; }
 table { border-collapse: collapse; width: 100%; }
-th, td { padding: 1pt 3pt; text-align: right; border-bottom: 0.5pt solid #ccc; }
+th, td { padding: 0.4pt 3pt; text-align: right; border-bottom: 0.5pt solid #ccc; }
+th.block { text-align: center; border-bottom: 0.8pt solid #555; }
+table.perspective { font-size: 6.5pt; width: 75%; margin: 0 auto; }
 th { background: #e8eef7; }
 td.cat, th.cat { text-align: left; font-weight: bold; }
 tr.total td { border-top: 1pt solid #111; border-bottom: 1pt solid #111; font-weight: bold; }
@@ -215,10 +218,13 @@ def render_html(reports: Sequence[CompStatReport]) -> str:
     sections = []
     for report in reports:
         first, second = _headers(report)
-        head = "<tr>" + "".join(
-            '<th class="cat"></th>' if i == 0 else f"<th>{esc(h)}</th>"
-            for i, h in enumerate(first)
-        ) + "</tr>"
+        spans = ['<th class="cat"></th>']
+        spans += [
+            f'<th colspan="3" class="block">{esc(name)}</th>'
+            for name in ("Week to Date", "28 Day", "Year to Date")
+        ]
+        spans += [f"<th>{esc(h)}</th>" for h in first[10:]]
+        head = "<tr>" + "".join(spans) + "</tr>"
         head += "<tr>" + "".join(
             '<th class="cat"></th>' if i == 0 else f"<th>{esc(h)}</th>"
             for i, h in enumerate(second)
@@ -244,8 +250,9 @@ def render_html(reports: Sequence[CompStatReport]) -> str:
             )
             perspective = (
                 '<p class="sub">Historical Perspective</p>'
-                f'<p class="week">({esc(report.perspective.source)})</p>'
-                f"<table><thead><tr>{head_row}</tr></thead><tbody>{body_rows}</tbody></table>"
+                f'<p class="source">({esc(report.perspective.source)})</p>'
+                f'<table class="perspective"><thead><tr>{head_row}</tr></thead>'
+                f"<tbody>{body_rows}</tbody></table>"
                 + "".join(f"<p>{esc(n)}</p>" for n in report.perspective.notes)
             )
         sections.append(
