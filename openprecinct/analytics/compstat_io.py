@@ -50,7 +50,21 @@ def parse_times(dates: pd.Series[Any], times: pd.Series[Any] | None = None) -> p
         clock = times.astype("string").str.strip()
         clock = clock.where(clock.str.match(r"^\d{1,2}:\d{2}(:\d{2})?$"), "00:00:00")
         text = text + " " + clock.fillna("00:00:00")
-    parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+    # Fixed formats first (fast, vectorised); the per-value "mixed" parser only for the rest.
+    parsed = None
+    for fmt in ("%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d"):
+        attempt = pd.to_datetime(text, errors="coerce", format=fmt)
+        if parsed is None or attempt.notna().sum() > parsed.notna().sum():
+            parsed = attempt
+        if parsed.notna().mean() > 0.5:
+            break
+    assert parsed is not None
+    rest = parsed.isna() & text.notna() & (text.str.len() > 0)
+    if rest.any():
+        parsed = parsed.astype("datetime64[us]")
+        parsed[rest] = pd.to_datetime(text[rest], errors="coerce", format="mixed").astype(
+            "datetime64[us]"
+        )
     parsed = parsed.where(parsed.dt.year >= 1900)
     return parsed
 
