@@ -53,6 +53,8 @@ FEATURE_NAMES = (
     "decay_90d",
     "last_28d",
     "last_7d",
+    "decay_7d",
+    "decay_2d",
     "ring1_all",
     "ring2_all",
     "ring1_decay_1y",
@@ -91,6 +93,10 @@ def blend_features(t: FloatArray, cells: IntArray, n_cells: int, start: float,
             out.append(rate(np.exp(-lam * age), exposure))
         for days in (28.0, 7.0):
             out.append(rate((age <= days).astype(float), min(days, span)))
+        for half in (7.0, 2.0):  # near repeats (Johnson & Bowers 2004; Mohler et al. 2011)
+            lam = math.log(2) / half
+            exposure = (1 - math.exp(-lam * span)) / lam
+            out.append(rate(np.exp(-lam * age), exposure))
         return out
 
     own = rates(t, cells)
@@ -141,6 +147,8 @@ SEARCH: tuple[tuple[str, tuple[float, ...]], ...] = (
     ("decay_1y", (0.0, 0.3, 1.0, 3.0)),
     ("last_28d", (0.0, 0.25, 1.0, 3.0, 10.0)),
     ("last_7d", (0.0, 0.25, 1.0, 3.0, 10.0)),
+    ("decay_2d", (0.0, 0.25, 1.0, 3.0, 10.0)),
+    ("decay_7d", (0.0, 0.25, 1.0, 3.0, 10.0)),
     ("context_ring1", (0.0, 0.1, 0.3, 1.0)),
 )
 """Weights tried by the hit-rate search, relative to the all-history count (weight 1)."""
@@ -279,7 +287,10 @@ class BlendForecast(Forecaster):
             w = self._select(xs, ys)
         else:  # no usable origin: fall back to the all-history rate plus a little smoothing
             w = np.zeros(n_feat)
-            w[0], w[6], w[-1] = 0.9, 0.09, 0.01
+            names = list(FEATURE_NAMES)
+            w[names.index("all_history")] = 0.9
+            w[names.index("ring1_all")] = 0.09
+            w[names.index("uniform")] = 0.01
         self.weights_[key] = w
         return w
 
