@@ -18,7 +18,7 @@ pytestmark = [
 ]
 
 CRIME_MAP = (
-    Path(__file__).resolve().parents[2] / "openprecinct/records/mappings/nypd-crime-map.toml"
+    Path(__file__).resolve().parents[2] / "openprecinct/records/mappings/nypd-crime-map.json"
 )
 
 
