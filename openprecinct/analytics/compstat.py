@@ -47,6 +47,7 @@ PERIODS: Final[tuple[str, ...]] = ("wtd", "d28", "ytd")
 DEFAULT_HISTORY_YEARS: Final[tuple[int, ...]] = (2, 12, 20)
 CITYWIDE: Final = "citywide"
 _CHUNK_ROWS: Final = 1 << 16
+_BATCH_ROWS: Final = 1 << 22  # 4 Mi rows: 32 MiB of keys per geography level
 _BIT = {"wtd": 1, "d28": 2, "ytd": 4}
 
 DateField = Literal["occurrence", "report"]
@@ -335,19 +336,16 @@ def _count_cube(
     Each row's key is ``bin * (U * C) + unit * C + category``: the bin comes from a lookup
     table indexed by day and already multiplied by ``U * C``, and ``unit * C + category`` is
     computed in a small integer type, so a chunk costs a division, a clipped gather, a
-    multiply, two adds and a bincount.  Missing codes (-1) go to an extra slot that is
-    dropped.  Also returns how many dated rows fall before every window (the early bin).
+    multiply, two adds and a bincount.  Missing codes (-1) go to slots that are dropped.
+    Also returns how many dated rows fall before every window (the early bin).
     """
     per_day = _per_day(times)
     ticks = times.view(np.int64)
 
-    def with_missing_slot(values: npt.NDArray[np.integer[Any]], n: int) -> Any:
-        values = np.asarray(values)
-        if len(values) and int(values.min()) < 0:
-            values = np.where(values < 0, n, values)
-        return values
-
-    cats = with_missing_slot(categories, n_categories)
+    # Missing codes (-1) need no pass of their own: with u + 1 and c + 1 as the unit and
+    # category slots (slot 0 = missing, dropped), the key is
+    # bin * stride + u * nc + c + (nc + 1), and the constant is folded into the table.
+    cats = np.asarray(categories)
     nc = n_categories + 1
     nb = plan.n_bins + 1  # the last bin is the trash bin
     levels = []
@@ -355,39 +353,47 @@ def _count_cube(
         stride = (n + 1) * nc
         levels.append(
             (
-                with_missing_slot(unit_codes, n),
-                plan.lut * stride,  # lut values are bins; scaled once
+                np.asarray(unit_codes),
+                plan.lut * stride + (nc + 1),  # lut values are bins; scaled once
                 _small_int(stride),
                 stride * nb,
             )
         )
     totals = [np.zeros(size, dtype=np.int64) for *_, size in levels]
+    # Arithmetic runs on cache-sized chunks; keys of a whole batch are counted by one
+    # bincount, so the zeroing and summing of the count array is paid once per batch.
     chunk_rows = _CHUNK_ROWS
+    batch_rows = min(_BATCH_ROWS, max(len(ticks), 1))
     day_buffer = np.empty(chunk_rows, dtype=np.int64)
-    key_buffer = np.empty(chunk_rows, dtype=np.int64)
+    key_buffers = [np.empty(batch_rows, dtype=np.int64) for _ in levels]
     small_buffers = {small: np.empty(chunk_rows, dtype=small) for _, _, small, _ in levels}
-    for start in range(0, len(ticks), chunk_rows):
-        stop = min(start + chunk_rows, len(ticks))
-        size = stop - start
-        day = day_buffer[:size]
-        if per_day == 1:
-            day[:] = ticks[start:stop]
-        else:
-            np.floor_divide(ticks[start:stop], per_day, out=day)
-        if plan.base_day:
-            day -= plan.base_day
-        cat_chunk = cats[start:stop]
-        for level, (units, scaled_lut, small, _) in enumerate(levels):
-            # mode="clip": out-of-table days (NaT too) land on the trash ends of the table
-            key = np.take(scaled_lut, day, out=key_buffer[:size], mode="clip")
-            unit_cat = small_buffers[small][:size]
-            np.multiply(units[start:stop], nc, out=unit_cat, casting="unsafe")
-            np.add(unit_cat, cat_chunk, out=unit_cat, casting="unsafe")
-            key += unit_cat
-            totals[level] += np.bincount(key, minlength=len(totals[level]))
+    for batch in range(0, len(ticks), batch_rows):
+        batch_stop = min(batch + batch_rows, len(ticks))
+        for start in range(batch, batch_stop, chunk_rows):
+            stop = min(start + chunk_rows, batch_stop)
+            size = stop - start
+            day = day_buffer[:size]
+            if per_day == 1:
+                day[:] = ticks[start:stop]
+            else:
+                np.floor_divide(ticks[start:stop], per_day, out=day)
+            if plan.base_day:
+                day -= plan.base_day
+            cat_chunk = cats[start:stop]
+            for level, (units, scaled_lut, small, _) in enumerate(levels):
+                # mode="clip": out-of-table days (NaT too) land on the trash ends of the table
+                key = key_buffers[level][start - batch : stop - batch]
+                np.take(scaled_lut, day, out=key, mode="clip")
+                unit_cat = small_buffers[small][:size]
+                np.multiply(units[start:stop], nc, out=unit_cat, casting="unsafe")
+                np.add(unit_cat, cat_chunk, out=unit_cat, casting="unsafe")
+                key += unit_cat
+        for level in range(len(levels)):
+            keys = key_buffers[level][: batch_stop - batch]
+            totals[level] += np.bincount(keys, minlength=len(totals[level]))
     early = int(totals[0].reshape(nb, -1)[plan.early_bin].sum()) if totals else 0
     cubes = [
-        total.reshape(nb, n + 1, nc)[:-1, :-1, :-1].transpose(1, 2, 0)
+        total.reshape(nb, n + 1, nc)[:-1, 1:, 1:].transpose(1, 2, 0)
         for total, n in zip(totals, n_units, strict=True)
     ]
     return cubes, early
