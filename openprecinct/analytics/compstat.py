@@ -468,6 +468,38 @@ class CompStatCounts:
         return dict(zip(self.categories, self.counts[g].tolist(), strict=True))
 
     @cached_property
+    def _line_table(self) -> npt.NDArray[np.int64]:
+        """Counts of every geography in printed line order: (geographies, lines, columns)."""
+        position = self._category_index
+        majors = [position[c] for c in MAJOR_SEVEN if c in position]
+        rest = [position[c] for c in self._line_order[8:]]
+        shape = (len(self.geographies), 1, len(self.columns))
+        seven = np.zeros((len(self.geographies), len(MAJOR_SEVEN), len(self.columns)), np.int64)
+        for i, c in enumerate(MAJOR_SEVEN):
+            if c in position:
+                seven[:, i] = self.counts[:, position[c]]
+        total = self.counts[:, majors].sum(axis=1).reshape(shape)
+        return np.concatenate([seven, total, self.counts[:, rest]], axis=1)
+
+    @cached_property
+    def _p_values(self) -> dict[str, npt.NDArray[np.float64]]:
+        """Exact change-test p-values of every geography and line, per period."""
+        table = self._line_table
+        out = {}
+        for period in PERIODS:
+            a = self._column_index[(0, period)]
+            b = self._column_index[(1, period)]
+            out[period] = change_p_values(
+                table[:, :, a], table[:, :, b], self.days[a], self.days[b]
+            )
+        return out
+
+    @cached_property
+    def _line_order(self) -> list[str]:
+        present = [c for c in self.categories if c not in MAJOR_SEVEN]
+        return [*MAJOR_SEVEN, TOTAL_MAJOR_SEVEN, *sorted(present, key=category_sort_key)]
+
+    @cached_property
     def _column_index(self) -> dict[tuple[int, str], int]:
         return {column: i for i, column in enumerate(self.columns)}
 
@@ -693,28 +725,44 @@ def lines_from_counts(
             with_tests=with_tests,
             total_from_majors=total_from_majors,
         )
-    # Fast path (thousands of geographies): whole lines as rows of one small matrix.
-    rows = counts.table(geography)
-    present = [c for c in counts.categories if c not in MAJOR_SEVEN]
-    order = [*MAJOR_SEVEN, TOTAL_MAJOR_SEVEN, *sorted(present, key=category_sort_key)]
-    zeros = [0] * len(counts.columns)
-    matrix = np.array([rows.get(c, zeros) for c in MAJOR_SEVEN], dtype=np.int64)
-    table = [*matrix.tolist(), matrix.sum(axis=0).tolist(), *(rows[c] for c in order[8:])]
+    # Fast path (thousands of geographies): the lines of every geography are rows of one
+    # array, and the change tests of all of them are computed together once.
+    order = counts._line_order
+    g = counts._geography_index.get(geography)
+    table = (
+        counts._line_table[g]
+        if g is not None
+        else np.zeros((len(order), len(counts.columns)), dtype=np.int64)
+    )
     covered = counts.covered
     picks = [(index[(0, p)], index[(1, p)]) for p in PERIODS]
     hist = [(y, index[(y, "ytd")]) for y in history_years]
     ytd_now = index[(0, "ytd")]
-    period_days = [(counts.days[a], counts.days[b]) for a, b in picks]
+    cells = table.tolist()
+    flags: list[list[ChangeTest]] = []
+    if with_tests:
+        per_period = []
+        for period, (a, b) in zip(PERIODS, picks, strict=True):
+            if covered[a] and covered[b]:
+                p_values = (
+                    counts._p_values[period][g].tolist() if g is not None else [1.0] * len(order)
+                )
+                per_period.append(
+                    [
+                        ChangeTest(p, change_flag(p, row[a], row[b]))
+                        for p, row in zip(p_values, cells, strict=True)
+                    ]
+                )
+            else:
+                per_period.append([ChangeTest(None, "not testable")] * len(order))
+        flags = [list(t) for t in zip(*per_period, strict=True)]
     lines = []
-    for category, row in zip(order, table, strict=True):
+    for i, (category, row) in enumerate(zip(order, cells, strict=True)):
         figures: list[Any] = []
-        tests = []
-        for period, (a, b), (da, db) in zip(PERIODS, picks, period_days, strict=True):
+        for a, b in picks:
             current = row[a] if covered[a] else None
             prior = row[b] if covered[b] else None
             figures += [current, prior, pct_change(current, prior)]
-            if with_tests:
-                tests.append((period, _test_line(current, prior, da, db)))
         now = row[ytd_now] if covered[ytd_now] else None
         history = tuple(
             HistoricalChange(
@@ -740,10 +788,40 @@ def lines_from_counts(
                 ytd_prior=yp,
                 ytd_pct_change=ypc,
                 history=history,
-                tests=tuple(tests),
+                tests=tuple(zip(PERIODS, flags[i], strict=True)) if with_tests else (),
             )
         )
     return tuple(lines)
+
+
+def change_p_values(
+    current: npt.ArrayLike, prior: npt.ArrayLike, current_days: float, prior_days: float
+) -> npt.NDArray[np.float64]:
+    """Two-sided p-values of the exact conditional test of two Poisson counts, vectorised.
+
+    Given ``n = current + prior``, ``current`` is Binomial(n, t1 / (t1 + t0)) when the rate
+    did not change (t = period lengths); the two-sided p-value doubles the smaller tail
+    (capped at 1).  ``n = 0`` gives 1.  See :func:`compstat_stats.poisson_change_test`.
+    """
+    from scipy import stats
+
+    x = np.asarray(current, dtype=np.int64)
+    n = x + np.asarray(prior, dtype=np.int64)
+    share = current_days / (current_days + prior_days)
+    lower = stats.binom.cdf(x, n, share)
+    upper = stats.binom.sf(x - 1, n, share)
+    p = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
+    return np.where(n == 0, 1.0, p)
+
+
+def change_flag(p_value: float, current: int, prior: int) -> str:
+    """Plain words for a p-value and the direction of the change."""
+    direction = "rise" if current > prior else "fall"
+    if p_value < 0.01:
+        return f"very likely a real {direction}"
+    if p_value < 0.05:
+        return f"likely a real {direction}"
+    return "within normal variation"
 
 
 def build_lines(

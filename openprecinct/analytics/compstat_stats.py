@@ -23,7 +23,6 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from openprecinct.analytics.categories import (
     HARASSMENT_2,
@@ -34,9 +33,22 @@ from openprecinct.analytics.categories import (
 from openprecinct.analytics.compstat import (
     PERIODS,
     ChangeTest,
+    change_flag,
+    change_p_values,
     compstat_periods,
     compstat_week,
 )
+
+__all__ = [
+    "Reclassification",
+    "TrendWeek",
+    "change_flag",
+    "change_p_values",
+    "poisson_change_test",
+    "reclassifications",
+    "severity_rank",
+    "weekly_trend",
+]
 
 _FELONY_GROUPS: Final = frozenset(
     {
@@ -68,8 +80,8 @@ def poisson_change_test(
     Returns
     -------
     ChangeTest
-        ``p_value`` from the conditional binomial test (scipy's exact ``binomtest``), and a
-        plain-words ``flag``: "very likely a real rise" (p < 0.01), "likely a real rise"
+        ``p_value`` from the exact conditional binomial test (two-sided: the smaller tail
+        doubled, capped at 1), and a plain-words ``flag``: "very likely a real rise" (p < 0.01), "likely a real rise"
         (p < 0.05), the same for falls, "within normal variation", or "not testable" when a
         count is missing.  With many lines tested every week, about one in twenty
         "likely" flags is expected by chance alone.
@@ -87,21 +99,7 @@ def poisson_change_test(
 
 @lru_cache(maxsize=65536)
 def _binomial_p(current: int, prior: int, current_days: int, prior_days: int) -> float:
-    total = current + prior
-    if total == 0:
-        return 1.0
-    share = current_days / (current_days + prior_days)
-    return float(stats.binomtest(current, total, share).pvalue)
-
-
-def change_flag(p_value: float, current: int, prior: int) -> str:
-    """Plain words for a p-value and the direction of the change."""
-    direction = "rise" if current > prior else "fall"
-    if p_value < 0.01:
-        return f"very likely a real {direction}"
-    if p_value < 0.05:
-        return f"likely a real {direction}"
-    return "within normal variation"
+    return float(change_p_values([current], [prior], current_days, prior_days)[0])
 
 
 # --------------------------------------------------------------------------- weekly trend

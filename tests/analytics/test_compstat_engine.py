@@ -136,7 +136,8 @@ def test_the_exact_test_uses_the_lengths_of_the_periods(arrests: pd.DataFrame) -
     line = one(arrests, date(2017, 3, 5)).line("DANGEROUS DRUGS")
     test = line.test("wtd")
     assert test is not None
-    expected = stats.binomtest(16, 27, 7 / 15).pvalue  # 7 days against 8
+    share = 7 / 15  # 7 days against 8
+    expected = min(1.0, 2 * min(stats.binom.cdf(16, 27, share), stats.binom.sf(15, 27, share)))
     assert test.p_value == pytest.approx(expected)
 
 

@@ -19,6 +19,8 @@ from openprecinct.analytics.compstat_stats import (
 
 def test_the_change_test_is_the_exact_conditional_binomial() -> None:
     result = poisson_change_test(current=30, prior=12, current_days=28, prior_days=28)
+    # two-sided: the smaller binomial tail doubled; for p = 1/2 it equals scipy's binomtest
+    assert result.p_value == pytest.approx(2 * stats.binom.sf(29, 42, 0.5))
     assert result.p_value == pytest.approx(stats.binomtest(30, 42, 0.5).pvalue)
     assert result.flag == "very likely a real rise"
     assert poisson_change_test(current=5, prior=7).flag == "within normal variation"
