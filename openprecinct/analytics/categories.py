@@ -157,6 +157,7 @@ OTHER_LINE_ORDER: Final[tuple[str, ...]] = (
     HATE_CRIMES,
     "Total Fatalities",
     "Drug Arrests",
+    "Other Arrests",
 )
 
 #: Every known line, in the order a report prints them.

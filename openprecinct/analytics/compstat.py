@@ -434,6 +434,9 @@ class CompStatCounts:
     counts : numpy.ndarray of int64, shape (geographies, categories, columns)
     covered : tuple of bool
         Whether the records reach back to the start of each column.
+    category_covered : mapping of str to tuple of bool
+        The same for categories whose records come from a source of their own (e.g. a
+        shootings file added to complaints); other categories use ``covered``.
     days : tuple of int
         Length in days of each column's period.
     week_ending : datetime.date
@@ -448,11 +451,12 @@ class CompStatCounts:
     covered: tuple[bool, ...]
     days: tuple[int, ...]
     week_ending: date
+    category_covered: Mapping[str, tuple[bool, ...]] = field(default_factory=dict)
 
     def value(self, geography: str, category: str, years_back: int, period: str) -> int | None:
         """Return one count, or None when the data do not cover that period."""
         column = self._column_index[(years_back, period)]
-        if not self.covered[column]:
+        if not self.category_covered.get(category, self.covered)[column]:
             return None
         g = self._geography_index.get(geography)
         c = self._category_index.get(category)
@@ -495,6 +499,16 @@ class CompStatCounts:
         return out
 
     @cached_property
+    def _line_covered(self) -> list[tuple[bool, ...]]:
+        """Coverage of each printed line; the total needs all seven majors covered."""
+        def of(category: str) -> tuple[bool, ...]:
+            return tuple(self.category_covered.get(category, self.covered))
+
+        majors = [of(c) for c in MAJOR_SEVEN]
+        total = tuple(all(flags) for flags in zip(*majors, strict=True))
+        return [*majors, total, *(of(c) for c in self._line_order[8:])]
+
+    @cached_property
     def _line_order(self) -> list[str]:
         present = [c for c in self.categories if c not in MAJOR_SEVEN]
         return [*MAJOR_SEVEN, TOTAL_MAJOR_SEVEN, *sorted(present, key=category_sort_key)]
@@ -520,7 +534,7 @@ def compstat_counts(
     geographies: Mapping[str, tuple[npt.NDArray[np.integer[Any]], Sequence[str]]],
     week_ending: date,
     history_years: Sequence[int] = DEFAULT_HISTORY_YEARS,
-    coverage_start: date | None = None,
+    coverage_start: date | Mapping[str, date] | None = None,
     rollups: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
 ) -> dict[str, CompStatCounts]:
     """Count records per geography, category and CompStat period: the fast core.
@@ -541,9 +555,11 @@ def compstat_counts(
         Sunday that ends the report week.
     history_years : sequence of int
         Years back of the longer comparisons (NYPD: 2, 12 and 20).
-    coverage_start : datetime.date, optional
+    coverage_start : datetime.date or mapping of str to datetime.date, optional
         First day the records are complete from; periods that start earlier are marked not
-        covered.  Defaults to the earliest dated record.
+        covered.  Defaults to the earliest dated record.  A mapping gives the first day per
+        category (records merged from several sources); categories it omits use the
+        earliest dated record.
     rollups : mapping, optional
         Levels summed from a finer one instead of counted, e.g.
         ``{"precinct": ("sector", {"120A": "120", "120B": "120", ...})}``: cheaper than a
@@ -571,12 +587,13 @@ def compstat_counts(
         len(category_labels),
         plan,
     )
-    if coverage_start is None:
+    if coverage_start is None or isinstance(coverage_start, Mapping):
         # records before every window cover every column; otherwise find the first day
         found = None if early_rows else _first_day(times)
         first_day = plan.base_day - 1 if early_rows else (found if found is not None else 0)
     else:
         first_day = _day_number(coverage_start)
+    per_category = dict(coverage_start) if isinstance(coverage_start, Mapping) else {}
     columns: list[tuple[int, str]] = []
     matrix_rows: list[npt.NDArray[np.int64]] = []
     covered: list[bool] = []
@@ -589,6 +606,12 @@ def compstat_counts(
         covered.append(plan.starts[(slot, name)] >= first_day)
         days.append(plan.days[(slot, name)])
     matrix = np.stack(matrix_rows, axis=1)  # bins x columns
+    category_covered = {
+        category: tuple(
+            plan.starts[key] >= _day_number(start) for key in plan.members
+        )
+        for category, start in per_category.items()
+    }
     labels = {level: list(geographies[level][1]) for level in levels}
     for level, (source, parent_of) in (rollups or {}).items():
         if source not in labels:
@@ -622,6 +645,7 @@ def compstat_counts(
             covered=tuple(covered),
             days=tuple(days),
             week_ending=week_ending,
+            category_covered=category_covered,
         )
     return result
 
@@ -734,7 +758,7 @@ def lines_from_counts(
         if g is not None
         else np.zeros((len(order), len(counts.columns)), dtype=np.int64)
     )
-    covered = counts.covered
+    line_covered = counts._line_covered
     picks = [(index[(0, p)], index[(1, p)]) for p in PERIODS]
     hist = [(y, index[(y, "ytd")]) for y in history_years]
     ytd_now = index[(0, "ytd")]
@@ -743,21 +767,21 @@ def lines_from_counts(
     if with_tests:
         per_period = []
         for period, (a, b) in zip(PERIODS, picks, strict=True):
-            if covered[a] and covered[b]:
-                p_values = (
-                    counts._p_values[period][g].tolist() if g is not None else [1.0] * len(order)
-                )
-                per_period.append(
-                    [
-                        ChangeTest(p, change_flag(p, row[a], row[b]))
-                        for p, row in zip(p_values, cells, strict=True)
-                    ]
-                )
-            else:
-                per_period.append([ChangeTest(None, "not testable")] * len(order))
+            p_values = (
+                counts._p_values[period][g].tolist() if g is not None else [1.0] * len(order)
+            )
+            per_period.append(
+                [
+                    ChangeTest(p, change_flag(p, row[a], row[b]))
+                    if cov[a] and cov[b]
+                    else ChangeTest(None, "not testable")
+                    for p, row, cov in zip(p_values, cells, line_covered, strict=True)
+                ]
+            )
         flags = [list(t) for t in zip(*per_period, strict=True)]
     lines = []
     for i, (category, row) in enumerate(zip(order, cells, strict=True)):
+        covered = line_covered[i]
         figures: list[Any] = []
         for a, b in picks:
             current = row[a] if covered[a] else None
@@ -904,7 +928,7 @@ def compstat_reports(
     category_column: str = "category",
     id_column: str | None = None,
     history_years: Sequence[int] = DEFAULT_HISTORY_YEARS,
-    coverage_start: date | None = None,
+    coverage_start: date | Mapping[str, date] | None = None,
     with_tests: bool = True,
     source: str = "records",
     notes: Sequence[str] = (),
@@ -940,9 +964,10 @@ def compstat_reports(
         in the category of its last row (its current classification).
     history_years : sequence of int
         Years back of the longer YTD comparisons (NYPD: 2, 12, 20).
-    coverage_start : datetime.date, optional
+    coverage_start : datetime.date or mapping of str to datetime.date, optional
         Day from which the records are complete; columns of periods starting earlier are
-        None ("not covered").  Defaults to the earliest record.
+        None ("not covered").  Defaults to the earliest record.  A mapping gives the day
+        per category, for tables merged from several sources.
     with_tests : bool
         Add the exact Poisson change test of every WTD, 28-day and YTD change.
     source, notes :

@@ -181,3 +181,83 @@ def parse_column_mapping(text: str) -> dict[str, str]:
             )
         mapping[name.strip()] = source.strip()
     return mapping
+
+
+def _first(frame: pd.DataFrame, *names: str) -> str:
+    for name in names:
+        found = _column(frame, name)
+        if found is not None:
+            return found
+    raise ValueError(
+        f"The file needs a column named {' or '.join(names)}. "
+        f"Got {', '.join(map(str, frame.columns[:15]))} instead."
+    )
+
+
+def records_from_nypd_shootings(frame: pd.DataFrame) -> pd.DataFrame:
+    """"Shooting Vic." (one row per victim) and "Shooting Inc." (one per INCIDENT_KEY) records
+    from NYPD Shooting Incident Data (``INCIDENT_KEY, OCCUR_DATE, OCCUR_TIME, PRECINCT``)."""
+    key = _first(frame, "INCIDENT_KEY")
+    when = parse_times(frame[_first(frame, "OCCUR_DATE")], frame[_first(frame, "OCCUR_TIME")])
+    precinct = frame[_first(frame, "PRECINCT")]
+    victims = pd.DataFrame(
+        {
+            "id": "shooting-victim:" + pd.Series(range(len(frame)), index=frame.index).astype(str),
+            "time": when,
+            "report_time": when,
+            "category": "Shooting Vic.",
+            "precinct": precinct,
+        }
+    )
+    first = ~frame[key].duplicated()
+    incidents = pd.DataFrame(
+        {
+            "id": "shooting:" + frame.loc[first, key].astype(str),
+            "time": when[first],
+            "report_time": when[first],
+            "category": "Shooting Inc.",
+            "precinct": precinct[first],
+        }
+    )
+    return pd.concat([victims, incidents], ignore_index=True)
+
+
+def records_from_nypd_hate_crimes(frame: pd.DataFrame) -> pd.DataFrame:
+    """"Hate Crimes" records from NYPD Hate Crimes (one per ``Full Complaint ID``).
+
+    The file has no occurrence day, only the record's creation date, which dates these
+    records for both ``--date-field`` choices.
+    """
+    key = _first(frame, "Full Complaint ID")
+    first = ~frame[key].duplicated()
+    rows = frame[first]
+    when = parse_times(rows[_first(rows, "Record Create Date")])
+    return pd.DataFrame(
+        {
+            "id": "hate:" + rows[key].astype(str),
+            "time": when,
+            "report_time": when,
+            "category": "Hate Crimes",
+            "precinct": rows[_first(rows, "Complaint Precinct Code")],
+        }
+    )
+
+
+def records_from_nypd_arrests(frame: pd.DataFrame) -> pd.DataFrame:
+    """"Drug Arrests" (OFNS_DESC DANGEROUS DRUGS) and "Other Arrests" from NYPD Arrests Data.
+
+    Arrests measure enforcement as much as crime; they are printed as their own lines.
+    """
+    when = parse_times(frame[_first(frame, "ARREST_DATE")])
+    offence = frame[_first(frame, "OFNS_DESC")].astype("string").str.strip().str.upper()
+    return pd.DataFrame(
+        {
+            "id": "arrest:" + frame[_first(frame, "ARREST_KEY")].astype(str),
+            "time": when,
+            "report_time": when,
+            "category": offence.eq("DANGEROUS DRUGS").map(
+                {True: "Drug Arrests", False: "Other Arrests"}
+            ),
+            "precinct": frame[_first(frame, "ARREST_PRECINCT")],
+        }
+    )

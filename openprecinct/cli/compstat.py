@@ -87,6 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
         "reclassification counts to JSON output",
     )
     parser.add_argument(
+        "--shootings",
+        help="NYPD Shooting Incident Data CSV: adds Shooting Vic. and Shooting Inc. lines",
+    )
+    parser.add_argument(
+        "--hate-crimes", help="NYPD Hate Crimes CSV: adds a Hate Crimes line (dated by record)"
+    )
+    parser.add_argument(
+        "--arrests", help="NYPD Arrests Data CSV: adds Drug Arrests and Other Arrests lines"
+    )
+    parser.add_argument(
         "--annual",
         help="NYPD annual precinct aggregates (nypd_precinct_annual_crime_1993_2025.csv.gz): "
         "adds NYPD's Historical Perspective of complete years, labelled as such",
@@ -233,7 +243,7 @@ def _reports(
     frame: Any,
     week_ending: date,
     history: tuple[int, ...],
-    complete_from: date | None,
+    complete_from: Any,
 ) -> tuple[tuple[Any, ...], Any]:
     from openprecinct.analytics import compstat, compstat_io
 
@@ -269,6 +279,7 @@ def _reports(
         )
     else:
         records = compstat_io.records_from_nypd_complaints(frame)
+    records, complete_from = _add_sources(args, records, complete_from)
     if args.date_field == "report" and "report_time" not in records.columns:
         raise CLIError("--date-field report needs a report_time column (see --columns)")
     level = args.level
@@ -320,6 +331,49 @@ def _reports(
         for geography, trend in trends.items():
             extra.setdefault(geography, {})["trend"] = trend
     return reports, extra
+
+
+def _add_sources(
+    args: argparse.Namespace, records: Any, complete_from: date | None
+) -> tuple[Any, Any]:
+    """Append shootings, hate crimes and arrests.
+
+    Each file covers its own categories from its own first record on, so a shootings file
+    from 2006 fills the 12-year shooting columns of complaints that start in 2010.
+    """
+    import pandas as pd
+
+    from openprecinct.analytics import compstat_io
+
+    loaders = {
+        "shootings": compstat_io.records_from_nypd_shootings,
+        "hate_crimes": compstat_io.records_from_nypd_hate_crimes,
+        "arrests": compstat_io.records_from_nypd_arrests,
+    }
+    frames = [records]
+    for option, loader in loaders.items():
+        path = getattr(args, option)
+        if path:
+            try:
+                frames.append(loader(_read_csv(Path(path))))
+            except ValueError as exc:
+                option_name = "--" + option.replace("_", "-")
+                raise CLIError(f"{option_name} {path}: {exc}") from None
+    if len(frames) == 1:
+        return records, complete_from
+    column = "time" if args.date_field == "occurrence" else "report_time"
+    combined = pd.concat(frames, ignore_index=True)
+    if complete_from is not None:
+        return combined, complete_from
+    per_category: dict[str, date] = {}
+    for part in frames:
+        if column not in part or not part[column].notna().any():
+            continue
+        start = part[column].min().date()
+        for category in part["category"].dropna().unique():
+            known = per_category.get(str(category))
+            per_category[str(category)] = start if known is None else min(known, start)
+    return combined, per_category
 
 
 def _trends(

@@ -228,3 +228,31 @@ def test_trend_revisions_and_annual_options(
     perspective = data[0]["historical_perspective"]
     assert perspective["source"].startswith("NYPD annual precinct aggregates")  # type: ignore[index]
     assert perspective["last_year"] == 2015  # type: ignore[index]
+
+
+def test_shootings_hate_crimes_and_arrests_add_their_lines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = run_json(
+        capsys, "--input", str(COMPLAINTS), "--precinct", "120", "--week-ending", "2013-02-17",
+        "--shootings", str(FIXTURES / "nypd_shootings_si_q1_2011_2013.csv"),
+    )
+    lines = {x["category"]: x for x in data[0]["lines"]}  # type: ignore[union-attr]
+    victims, incidents = lines["Shooting Vic."], lines["Shooting Inc."]
+    # NYPD's 2013 report for the 120th, week to 2/17/2013: 0 1, 0 2, 3 3 for both lines
+    for line in (victims, incidents):
+        assert [line[k] for k in ("wtd_current", "wtd_prior", "d28_current", "d28_prior",
+                                  "ytd_current", "ytd_prior")] == [0, 1, 0, 2, 3, 3]
+        assert line["ytd_2y_prior"] is None  # the shootings extract starts on 2011-01-05
+    assert lines["Murder"]["ytd_2y_prior"] == 0  # complaints reach back to 2010: covered
+    names = list(lines)
+    assert names.index("Shooting Vic.") < names.index("Shooting Inc.")
+
+
+def test_an_added_file_of_the_wrong_shape_is_named(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["compstat", "--input", str(COMPLAINTS), "--week-ending", "2016-01-03",
+                 "--quiet", "--arrests", str(COMPLAINTS)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: --arrests") and "ARREST_DATE" in err
