@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export OPENPRECINCT_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test setup assets lint typecheck test-python test-postgres check-deploy demo clean
+.PHONY: run test setup browser assets lint typecheck test-python test-postgres check-deploy demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-setup: $(VENV)/.installed node_modules/.package-lock.json
+# Browser tests drive Debian's Chromium; nothing is downloaded at test time.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
+	  (echo "Install Chromium and its driver (Debian: apt-get install chromium chromium-driver)" && false)
+
+setup: $(VENV)/.installed node_modules/.package-lock.json browser
 
 ## run: install, migrate the embedded SQLite database, load the demo, serve on 127.0.0.1:8000
 run: setup

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -199,3 +200,40 @@ def audit_verify(entries: Iterable[AuditEntry] | None = None) -> AuditVerificati
                 )
             )
     return AuditVerification(entries_checked=count, problems=tuple(problems))
+
+
+# --- maintenance switch ------------------------------------------------------------------
+# The database refuses DELETE on the audit log unless this process has opened maintenance on
+# that connection. Only whole-database operations use it: the test harness's flush between
+# tests, and (later) an operator's retention purge. Never a request.
+_maintenance = False
+
+
+def _sqlite_audit_open() -> int:
+    return 1 if _maintenance else 0
+
+
+def register_sqlite_functions(sender: object, connection: Any, **kwargs: Any) -> None:
+    """``connection_created`` hook: give SQLite connections the trigger's guard function."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("openprecinct_audit_open", 0, _sqlite_audit_open)
+
+
+@contextmanager
+def audit_maintenance(using: str = "default") -> Iterator[None]:
+    """Let whole-database maintenance delete audit rows on this process's connection."""
+    from django.db import connections
+
+    global _maintenance
+    connection = connections[using]
+    _maintenance = True
+    try:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET openprecinct.audit_maintenance = 'on'")
+        yield
+    finally:
+        _maintenance = False
+        if connection.vendor == "postgresql" and connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET openprecinct.audit_maintenance")

@@ -63,6 +63,18 @@ def test_the_database_refuses_update_and_delete(chain):
     assert audit_verify().ok
 
 
+def test_maintenance_lets_whole_database_work_delete_but_never_update(chain):
+    from openprecinct.core.audit import audit_maintenance
+
+    with audit_maintenance(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry WHERE id = %s", [chain[0].pk])
+        with pytest.raises(DatabaseError), transaction.atomic():
+            cursor.execute("UPDATE core_auditentry SET action = 'forged'")
+    assert AuditEntry.objects.count() == len(chain) - 1
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry")  # switched off again
+
+
 def test_an_altered_entry_is_named(chain):
     with triggers_off() as cursor:
         cursor.execute(

@@ -13,6 +13,7 @@
   }
   var map = L.map(el);
   map.attributionControl.setPrefix(false);
+  map.setView([40.62, -74.10], 12);  // Staten Island until the data arrive: layers need a view
   var layer = L.geoJSON(geo, {
     style: function (f) {
       if (f.properties.kind === "precinct") { return { color: "#0b3d91", weight: 2, fillOpacity: 0 }; }

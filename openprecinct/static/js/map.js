@@ -6,6 +6,7 @@
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: true });
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Boundaries: NYPD");
+  map.setView([40.62, -74.10], 12);  // Staten Island until the data arrive: layers need a view
   var precinct = el.dataset.precinct;
   var colours = ["#1f6feb", "#2da44e", "#bf8700", "#cf222e", "#8250df", "#0a7f8f"];
   function style(feature) {

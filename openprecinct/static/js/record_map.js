@@ -6,6 +6,7 @@
   var parts = el.dataset.point.split(",").map(Number);
   var map = L.map(el);
   map.attributionControl.setPrefix(false);
+  map.setView([40.62, -74.10], 12);  // Staten Island until the data arrive: layers need a view
   fetch(el.dataset.boundaries, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (data) {

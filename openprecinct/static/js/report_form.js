@@ -9,6 +9,7 @@
   if (picker && typeof L !== "undefined") {
     var map = L.map(picker);
     map.attributionControl.setPrefix(false);
+    map.setView([40.62, -74.10], 12);  // Staten Island until the data arrive: layers need a view
     var marker = null;
     var place = function (latlng) {
       if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
