@@ -933,6 +933,7 @@ def compstat_reports(
     source: str = "records",
     notes: Sequence[str] = (),
     rollups: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
+    timezone: str = "America/New_York",
 ) -> tuple[CompStatReport, ...]:
     """Compute CompStat reports from a table of records (a pandas DataFrame).
 
@@ -975,6 +976,9 @@ def compstat_reports(
     rollups : mapping, optional
         Levels of ``levels`` summed from a finer level instead of counted (see
         :func:`compstat_counts`), e.g. ``{"precinct": ("sector", sector_to_precinct)}``.
+    timezone : str
+        Time zone of the precinct.  Timezone-aware times (a database returns UTC) are
+        converted to it before their calendar day is taken; naive times are taken as local.
 
     Returns
     -------
@@ -1001,7 +1005,7 @@ def compstat_reports(
     if not pd.api.types.is_datetime64_any_dtype(times):
         times = pd.to_datetime(times, errors="coerce")
     if isinstance(times.dtype, pd.DatetimeTZDtype):
-        times = times.dt.tz_localize(None)
+        times = times.dt.tz_convert(timezone).dt.tz_localize(None)
     time_values = np.asarray(times.to_numpy())
     cat_codes, cat_labels = _encode(records[category_column], normalise=False)
     encoded: dict[str, tuple[npt.NDArray[np.integer[Any]], Sequence[str]]] = {}

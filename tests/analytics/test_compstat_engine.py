@@ -190,3 +190,18 @@ def test_it_names_a_missing_column() -> None:
             pd.DataFrame({"time": pd.to_datetime(["2018-06-18"]), "category": ["Robbery"]}),
             week_ending=date(2018, 6, 24),
         )
+
+
+def test_aware_times_are_dated_in_the_precincts_time_zone() -> None:
+    # 03:30 UTC on Monday 25 June 2018 is 23:30 on Sunday 24 June in New York
+    records = pd.DataFrame(
+        {
+            "time": pd.to_datetime(["2018-06-25 03:30"]).tz_localize("UTC"),
+            "category": ["Robbery"],
+            "precinct": ["120"],
+        }
+    )
+    (report,) = compstat_reports(
+        records, week_ending=date(2018, 6, 24), coverage_start=date(2017, 1, 1)
+    )
+    assert report.line("Robbery").wtd_current == 1
