@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from openprecinct.analytics.categories import TOTAL_MAJOR_SEVEN
 from openprecinct.analytics.compstat import (
-    TOTAL_MAJOR_SEVEN,
     CompStatReport,
     compstat_counts,
     compstat_reports,
@@ -44,9 +45,9 @@ def arrests() -> pd.DataFrame:
     )
 
 
-def one(records: pd.DataFrame, week_ending: date, **kwargs: object) -> CompStatReport:
+def one(records: pd.DataFrame, week_ending: date, **kwargs: Any) -> CompStatReport:
     reports = compstat_reports(
-        records, week_ending=week_ending, geographies={"precinct": ["120"]}, **kwargs  # type: ignore[arg-type]
+        records, week_ending=week_ending, geographies={"precinct": ["120"]}, **kwargs
     )
     assert len(reports) == 1
     return reports[0]

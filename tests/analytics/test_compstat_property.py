@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 from hypothesis import given, settings
@@ -33,7 +34,7 @@ def cases(draw: st.DrawFn) -> tuple[date, list[tuple[datetime | None, int, int]]
 
 @settings(max_examples=150, deadline=None)
 @given(cases())
-def test_fast_counts_equal_a_naive_count(case: tuple[date, list, str]) -> None:
+def test_fast_counts_equal_a_naive_count(case: tuple[date, list[Any], str]) -> None:
     sunday, rows, unit = case
     times = np.array(
         [np.datetime64("NaT") if t is None else np.datetime64(t) for t, _, _ in rows],

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import redirect_stdout
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,15 +50,15 @@ def windows(end: date) -> dict[str, tuple[date, date]]:
 
 def rows(path: Path) -> Iterator[dict[str, str]]:
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", newline="") as handle:  # type: ignore[operator]
+    with opener(path, "rt", newline="") as handle:
         yield from csv.DictReader(handle)
 
 
-def cli_json(*args: str) -> list[dict[str, object]]:
+def cli_json(*args: str) -> list[dict[str, Any]]:
     buffer = io.StringIO()
     with redirect_stdout(buffer):
         assert main(["compstat", *args, "--format", "json", "--quiet"]) == 0
-    data: list[dict[str, object]] = json.loads(buffer.getvalue())
+    data: list[dict[str, Any]] = json.loads(buffer.getvalue())
     return data
 
 
@@ -68,7 +69,7 @@ def pct(current: int | None, prior: int | None) -> float | None:
 
 
 def check_records(
-    report: list[dict[str, object]],
+    report: list[dict[str, Any]],
     records: list[tuple[str, date, str]],  # (precinct, day, category)
     end: date,
 ) -> int:
@@ -77,7 +78,7 @@ def check_records(
     for geo in report:
         precinct = geo["geography"]
         assert geo["week_end"] == end.isoformat()
-        for line in geo["lines"]:  # type: ignore[attr-defined]
+        for line in geo["lines"]:
             category = line["category"]
             members = set(MAJOR_SEVEN) if category == TOTAL else {category}
             for key, (lo, hi) in windows(end).items():
@@ -185,10 +186,10 @@ def test_weekly_count_reports_match_a_sum_of_the_raw_rows(end: date) -> None:
 
     checked = 0
     assert len(report) == 78  # every precinct of the series
-    for geo in report:
-        for line in geo["lines"]:  # type: ignore[attr-defined]
+    for entry in report:
+        for item in entry["lines"]:
             for key, (lo, hi) in windows(end).items():
-                want = weeks_sum(str(geo["geography"]), line["category"], lo, hi)
-                assert line[key] == want, (geo["geography"], line["category"], key)
+                want = weeks_sum(str(entry["geography"]), item["category"], lo, hi)
+                assert item[key] == want, (entry["geography"], item["category"], key)
                 checked += 1
     assert checked > 10_000

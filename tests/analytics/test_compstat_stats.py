@@ -57,7 +57,7 @@ def test_the_trend_flags_a_week_above_its_seasonal_range() -> None:
     days = [start + timedelta(days=int(d)) for d in range((end - start).days + 1)]
     counts = rng.poisson(3, size=len(days))
     counts[-7:] = 15  # the report week: about 105 against a usual 21
-    times = pd.Series(pd.to_datetime(np.repeat(days, counts)))
+    times = pd.Series(pd.to_datetime(np.repeat(np.array(days, dtype="datetime64[D]"), counts)))
     trend = weekly_trend(times, week_ending=end, weeks=52, baseline_years=3)
     assert trend[-1].flag == "above seasonal range"
     assert trend[-1].baseline == pytest.approx(21, abs=4)

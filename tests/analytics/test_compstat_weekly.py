@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from openprecinct.analytics.compstat import TOTAL_MAJOR_SEVEN
+from openprecinct.analytics.categories import TOTAL_MAJOR_SEVEN
 from openprecinct.analytics.compstat_weekly import (
     WeeklySeries,
     compstat_from_weekly_counts,
@@ -99,10 +99,10 @@ def test_saturday_and_sunday_labels_of_a_week_are_periods_one_day_apart() -> Non
     frame = pd.read_csv(FULL_SERIES, dtype={"geography": str})
     frame = frame[(frame.metric == "TotalMajor7") & (frame.geography != "Citywide")]
     days = pd.to_datetime(frame.week_date)
-    saturday = frame[(days.dt.day_of_week == 5) & (days >= "2025-07-19")].assign(
+    saturday = frame[(days.dt.day_of_week == 5) & (days >= pd.Timestamp("2025-07-19"))].assign(
         week=days + pd.Timedelta(days=1)
     )
-    sunday = frame[(days.dt.day_of_week == 6) & (days <= "2025-08-17")].assign(week=days)
+    sunday = frame[(days.dt.day_of_week == 6) & (days <= pd.Timestamp("2025-08-17"))].assign(week=days)
     both = saturday.merge(sunday, on=["geography", "week"], how="outer").fillna(0)
     both["diff"] = both.count_x - both.count_y
     table = both.pivot_table(index="geography", columns="week", values="diff", fill_value=0)
