@@ -16,9 +16,11 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 from django.conf import settings
+from pyproj import Transformer
 from shapely import STRtree
 
-from openprecinct.analytics.geo import ANALYSIS_CRS, WGS84, transform_xy
+from openprecinct.analytics.geo import ANALYSIS_CRS, WGS84, parse_crs
+from openprecinct.analytics.geo import transform_xy as _transform_xy
 
 FloatArray = npt.NDArray[np.float64]
 BOUNDARIES_FILE = "si_precincts_sectors.geojson.gz"
@@ -43,6 +45,7 @@ class Boundaries:
         self.sector_names = [name for name, _ in sectors]
         self._precinct_tree = STRtree([g for _, g in precincts])
         self._sector_tree = STRtree([g for _, g in sectors])
+        self._bounds = shapely.union_all([g for _, g in precincts + sectors]).bounds
 
     @staticmethod
     def _lookup(tree: STRtree, names: list[str], points: np.ndarray) -> list[str]:
@@ -57,16 +60,42 @@ class Boundaries:
 
     def assign(self, lon: FloatArray, lat: FloatArray) -> tuple[list[str], list[str]]:
         """Precinct and sector name per point ("" outside, or for NaN coordinates)."""
-        points = shapely.points(lon, lat)
-        return (
-            self._lookup(self._precinct_tree, self.precinct_names, points),
-            self._lookup(self._sector_tree, self.sector_names, points),
-        )
+        minx, miny, maxx, maxy = self._bounds
+        near = (lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)  # NaN -> False
+        precincts = [""] * len(lon)
+        sectors = [""] * len(lon)
+        index = np.flatnonzero(near)
+        if len(index):
+            points = shapely.points(lon[index], lat[index])
+            found_p = self._lookup(self._precinct_tree, self.precinct_names, points)
+            found_s = self._lookup(self._sector_tree, self.sector_names, points)
+            for k, i in enumerate(index.tolist()):
+                precincts[i] = found_p[k]
+                sectors[i] = found_s[k]
+        return precincts, sectors
 
 
 @lru_cache(maxsize=2)
 def bundled_boundaries(path: str | None = None) -> Boundaries:
     return Boundaries(Path(path) if path else settings.OPENPRECINCT_DEMO_DATA_DIR / BOUNDARIES_FILE)
+
+
+@lru_cache(maxsize=16)
+def _transformer(src: str, dst: str) -> Transformer:
+    return Transformer.from_crs(parse_crs(src), parse_crs(dst), always_xy=True)
+
+
+def transform_xy(
+    x: FloatArray, y: FloatArray, *, src_crs: str, dst_crs: str
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`openprecinct.analytics.geo.transform_xy` with the transformer built once per
+    CRS pair (building one costs milliseconds, a batch of points far less)."""
+    if len(x) < 64:
+        return _transform_xy(x, y, src_crs=src_crs, dst_crs=dst_crs)
+    tx, ty = _transformer(src_crs, dst_crs).transform(x, y)
+    ox, oy = np.asarray(tx, dtype=float), np.asarray(ty, dtype=float)
+    bad = ~(np.isfinite(ox) & np.isfinite(oy))
+    return np.where(bad, np.nan, ox), np.where(bad, np.nan, oy)
 
 
 def project(
