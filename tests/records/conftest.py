@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path("/work/shared/data")
-if not DATA.exists():  # a checkout next to ../shared
-    DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"  # ../shared/data of the checkout
 
 COMPLAINT_HEADER = (
     "CMPLNT_NUM,CMPLNT_FR_DT,CMPLNT_FR_TM,CMPLNT_TO_DT,CMPLNT_TO_TM,ADDR_PCT_CD,RPT_DT,KY_CD,"

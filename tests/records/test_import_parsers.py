@@ -95,3 +95,39 @@ def test_codes_round_trip(code):
 @given(st.integers(min_value=1, max_value=999))
 def test_precincts_are_plain_numbers_as_text(number):
     assert p.parse_precinct(f"{number}.0") == str(number)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "CMPLNT_NUM",
+                "CMPLNT_FR_DT",
+                "CMPLNT_FR_TM",
+                "RPT_DT",
+                "KY_CD",
+                "PD_CD",
+                "LAW_CAT_CD",
+                "ADDR_PCT_CD",
+                "X_COORD_CD",
+                "Y_COORD_CD",
+                "Latitude",
+                "Longitude",
+            ]
+        ),
+        st.text(max_size=12),
+    )
+)
+def test_any_garbage_in_a_complaint_row_is_a_row_error_never_a_crash(garbage):
+    from openprecinct.records.importing.schemas import NypdComplaints
+    from tests.records.conftest import COMPLAINT_HEADER, COMPLAINT_ROW
+
+    schema = NypdComplaints()
+    schema.bind(COMPLAINT_HEADER, file_name="t.csv")
+    row = [garbage.get(c, COMPLAINT_ROW[c]) for c in COMPLAINT_HEADER]
+    try:
+        parsed = schema.parse(row)
+    except RowError as exc:
+        assert exc.code and exc.message
+    else:
+        assert parsed.key and parsed.values["compstat_category"]
