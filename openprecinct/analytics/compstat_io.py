@@ -30,6 +30,8 @@ STANDARD_COLUMNS: Final[tuple[str, ...]] = (
     "precinct",
     "sector",
     "borough",
+    "longitude",
+    "latitude",
 )
 REQUIRED_GENERIC: Final[tuple[str, ...]] = ("time", "category")
 
@@ -132,6 +134,8 @@ def records_from_nypd_complaints(frame: pd.DataFrame) -> pd.DataFrame:
             "category": category,
             "precinct": get("ADDR_PCT_CD"),
             "borough": get("BORO_NM"),
+            "longitude": get("Longitude"),
+            "latitude": get("Latitude"),
         }
     )
     return out
@@ -261,3 +265,46 @@ def records_from_nypd_arrests(frame: pd.DataFrame) -> pd.DataFrame:
             "precinct": frame[_first(frame, "ARREST_PRECINCT")],
         }
     )
+
+
+def assign_sectors(
+    longitude: pd.Series[Any] | np.ndarray[Any, Any],
+    latitude: pd.Series[Any] | np.ndarray[Any, Any],
+    sectors_geojson: dict[str, Any],
+    *,
+    property_name: str = "sector",
+) -> np.ndarray[Any, np.dtype[np.object_]]:
+    """Sector of each point (WGS84 longitude/latitude) by point-in-polygon, "" when none.
+
+    Parameters
+    ----------
+    longitude, latitude : array-like of float
+        Degrees (EPSG:4326), as NYPD's ``Longitude`` / ``Latitude`` columns.
+    sectors_geojson : dict
+        A GeoJSON FeatureCollection of sector polygons with a ``sector`` property (NYPD's
+        ``sector.geojson``: "120A"...).  Sector boundaries change over time: records older
+        than the boundaries may be placed in today's sectors.
+    """
+    import shapely
+    from shapely.geometry import shape
+
+    features = sectors_geojson.get("features", [])
+    names = [str(f.get("properties", {}).get(property_name, "")) for f in features]
+    if not features or not all(names):
+        raise ValueError(
+            f"The sector boundaries must be a GeoJSON FeatureCollection whose features have a "
+            f"'{property_name}' property. Got {len(features)} features instead."
+        )
+    polygons = [shape(f["geometry"]) for f in features]
+    x = pd.to_numeric(pd.Series(np.asarray(longitude)), errors="coerce").to_numpy(float)
+    y = pd.to_numeric(pd.Series(np.asarray(latitude)), errors="coerce").to_numpy(float)
+    out = np.full(len(x), "", dtype=object)
+    ok = np.isfinite(x) & np.isfinite(y)
+    points = shapely.points(x[ok], y[ok])
+    tree = shapely.STRtree(polygons)
+    point_index, polygon_index = tree.query(points, predicate="intersects")
+    rows = np.flatnonzero(ok)
+    # a point on a shared border goes to the first sector listed
+    first = ~pd.Series(point_index).duplicated().to_numpy()
+    out[rows[point_index[first]]] = np.asarray(names, dtype=object)[polygon_index[first]]
+    return out

@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         "reclassification counts to JSON output",
     )
     parser.add_argument(
+        "--sectors",
+        help="sector boundaries (GeoJSON with a 'sector' property, e.g. NYPD's sector.geojson): "
+        "places records with longitude/latitude in sectors, for --level sector",
+    )
+    parser.add_argument(
         "--shootings",
         help="NYPD Shooting Incident Data CSV: adds Shooting Vic. and Shooting Inc. lines",
     )
@@ -282,11 +287,16 @@ def _reports(
     records, complete_from = _add_sources(args, records, complete_from)
     if args.date_field == "report" and "report_time" not in records.columns:
         raise CLIError("--date-field report needs a report_time column (see --columns)")
+    notes: list[str] = []
+    if args.sectors:
+        records = _with_sectors(args, records)
+        outside = int((records["sector"] == "").sum())
+        if outside and args.level == "sector":
+            notes.append(f"{outside} record(s) without coordinates inside a sector not counted.")
     level = args.level
     if level != "city" and level not in records.columns:
         raise CLIError(f"the file has no {level} column (see --columns)")
     geographies = None
-    notes: list[str] = []
     if level == "precinct":
         labels = records["precinct"].map(compstat.geography_label)
         present = sorted({p for p in labels.unique() if p}, key=compstat._natural_key)
@@ -331,6 +341,28 @@ def _reports(
         for geography, trend in trends.items():
             extra.setdefault(geography, {})["trend"] = trend
     return reports, extra
+
+
+def _with_sectors(args: argparse.Namespace, records: Any) -> Any:
+    import json
+
+    from openprecinct.analytics.compstat_io import assign_sectors
+
+    if "longitude" not in records.columns or "latitude" not in records.columns:
+        raise CLIError(
+            "--sectors needs longitude and latitude columns (NYPD's Longitude/Latitude, or "
+            "--columns longitude=..,latitude=..)"
+        )
+    try:
+        with open(args.sectors, encoding="utf-8") as handle:
+            boundaries = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise CLIError(f"cannot read {args.sectors}: {exc}", code=2) from None
+    try:
+        sectors = assign_sectors(records["longitude"], records["latitude"], boundaries)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+    return records.assign(sector=sectors)
 
 
 def _add_sources(

@@ -206,3 +206,18 @@ def test_aware_times_are_dated_in_the_precincts_time_zone() -> None:
         records, week_ending=date(2018, 6, 24), coverage_start=date(2017, 1, 1)
     )
     assert report.line("Robbery").wtd_current == 1
+
+
+def test_points_are_placed_in_sectors_by_their_coordinates() -> None:
+    from openprecinct.analytics.compstat_io import assign_sectors
+
+    def square(name: str, x0: float) -> dict[str, Any]:
+        ring = [[x0, 0.0], [x0 + 1, 0.0], [x0 + 1, 1.0], [x0, 1.0], [x0, 0.0]]
+        return {"type": "Feature", "properties": {"sector": name},
+                "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+    boundaries = {"type": "FeatureCollection", "features": [square("120A", 0), square("120B", 1)]}
+    placed = assign_sectors([0.5, 1.5, 5.0, None], [0.5, 0.5, 0.5, 0.5], boundaries)
+    assert placed.tolist() == ["120A", "120B", "", ""]
+    with pytest.raises(ValueError, match="'sector' property"):
+        assign_sectors([0.5], [0.5], {"type": "FeatureCollection", "features": []})

@@ -257,3 +257,22 @@ def test_an_added_file_of_the_wrong_shape_is_named(
                  "--quiet", "--arrests", str(COMPLAINTS)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Error: --arrests") and "ARREST_DATE" in err
+
+
+SHARED = Path("/work/shared/data")
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="needs the shared real data")
+def test_sector_reports_add_up_to_the_precinct(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["--input", str(SHARED / "nypd_complaints_si.csv.gz"), "--precinct", "120",
+            "--week-ending", "2016-01-03"]
+    sectors = run_json(capsys, *base, "--level", "sector",
+                       "--sectors", str(SHARED / "nypd_sectors_si.geojson"))
+    precinct = run_json(capsys, *base)
+    assert {s["geography"] for s in sectors} >= {"120A", "120B", "120C", "120D"}
+    for line in precinct[0]["lines"]:
+        in_sectors = [
+            x["wtd_current"] for s in sectors for x in s["lines"]
+            if x["category"] == line["category"]
+        ]
+        assert sum(in_sectors) == line["wtd_current"], line["category"]
