@@ -192,6 +192,8 @@ class Incident(Located):
         indexes = [
             models.Index(fields=["precinct", "occurred_date"], name="incident_pct_date"),
             models.Index(fields=["compstat_category", "occurred_date"], name="incident_cat_date"),
+            # the records list's default order (newest first), also for deep pages
+            models.Index(fields=["-occurred_from", "-id"], name="incident_occurred_desc"),
         ]
 
     def __str__(self) -> str:

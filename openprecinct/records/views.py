@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -92,9 +93,19 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     return render(request, "records/list.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+def csv_chunks(header: list[str], rows: Any, *, rows_per_chunk: int = 2000) -> Any:
+    """CSV text in chunks of a few thousand rows: streamed, in bounded memory, and without
+    the per-row overhead of handing every line to the response separately."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for number, row in enumerate(rows, 1):
+        writer.writerow(row)
+        if number % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 @require_GET
@@ -108,14 +119,10 @@ def incident_export_csv(request: HttpRequest) -> HttpResponse:
         object_type="records.incident",
         details={"filters": request.GET.dict()},
     )
-    writer = csv.writer(_Echo())
-
-    def rows() -> Any:
-        yield writer.writerow(EXPORT_COLUMNS)
-        for row in qs.values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    rows = qs.values_list(*EXPORT_COLUMNS).iterator(chunk_size=5000)
+    response = StreamingHttpResponse(
+        csv_chunks(EXPORT_COLUMNS, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="incidents.csv"'
     return response
 
