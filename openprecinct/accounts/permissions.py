@@ -169,3 +169,8 @@ def can_view_oversight_packets(user: Any) -> bool:
 # --- community -------------------------------------------------------------------------------
 def can_manage_community(user: Any) -> bool:
     return _has(user, R.COMMUNITY_AFFAIRS, R.COMMANDING_OFFICER)
+
+
+# --- evidence --------------------------------------------------------------------------------
+# (rules for body-worn-camera and drone footage; see openprecinct/evidence)
+# --- end evidence ----------------------------------------------------------------------------

@@ -14,4 +14,5 @@ urlpatterns = [
     path("public/boundaries/", views.PublicBoundariesView.as_view(), name="public_boundaries"),
     path("records/", include("openprecinct.records.api_urls")),
     path("compstat/", CompStatAPIView.as_view(), name="compstat"),
+    path("evidence/", include("openprecinct.evidence.api_urls")),
 ]

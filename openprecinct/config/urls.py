@@ -5,6 +5,7 @@ urlpatterns = [
     path("accounts/", include("openprecinct.accounts.urls")),
     path("records/", include("openprecinct.records.urls")),
     path("insights/", include("openprecinct.insights.urls")),
+    path("evidence/", include("openprecinct.evidence.urls")),
     path("api/v1/", include("openprecinct.api.urls", namespace="v1")),
 ]
 

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "openprecinct.core",
     "openprecinct.accounts",
     "openprecinct.records",
+    "openprecinct.evidence",
     "openprecinct.insights",
     "openprecinct.api",
 ]
