@@ -590,7 +590,8 @@ def compstat_counts(
     if coverage_start is None or isinstance(coverage_start, Mapping):
         # records before every window cover every column; otherwise find the first day
         found = None if early_rows else _first_day(times)
-        first_day = plan.base_day - 1 if early_rows else (found if found is not None else 0)
+        no_data = 1 << 40  # nothing is dated: no period is covered
+        first_day = plan.base_day - 1 if early_rows else (found if found is not None else no_data)
     else:
         first_day = _day_number(coverage_start)
     per_category = dict(coverage_start) if isinstance(coverage_start, Mapping) else {}

@@ -76,3 +76,14 @@ def test_coverage_starts_at_the_first_dated_record_not_at_nat() -> None:
     assert prior_wtd(["NaT", "2018-06-20T10:00"]) is None  # data start after 18 Jun 2017
     assert prior_wtd(["NaT", "2017-06-18T00:00", "2018-06-20T10:00"]) == 1
     assert prior_wtd(["1999-01-01T00:00", "2018-06-20T10:00"]) == 0  # early rows: covered
+
+
+def test_an_empty_table_covers_nothing() -> None:
+    counted = compstat_counts(
+        times=np.array([], dtype="datetime64[s]"),
+        categories=np.array([], dtype=np.int8),
+        category_labels=["Robbery"],
+        geographies={"precinct": (np.array([], dtype=np.int8), ["120"])},
+        week_ending=date(2018, 6, 24),
+    )["precinct"]
+    assert counted.value("120", "Robbery", 0, "wtd") is None
