@@ -342,6 +342,7 @@ def test_an_interrupted_import_keeps_whole_batches_and_resumes(complaints_file, 
     failed = ImportRun.objects.get()
     assert failed.status == "failed" and "disk full" in failed.error
     assert Incident.objects.count() == 4  # two whole batches of two
+    assert (failed.read, failed.imported) == (4, 4)  # the run's counts match what was kept
 
     monkeypatch.setattr(service._Importer, "_write", real)
     run = records_import_file(path=path, schema="nypd-complaints", batch_size=2)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -248,6 +248,25 @@ class _Importer:
                 for _, v in to_write
             }
 
+        before = replace(self.counts, reasons=self.counts.reasons.copy())
+        try:
+            self._commit_batch(rows, parsed, to_write, row_outcome, bad_rows, attached, quarantine)
+        except BaseException:
+            self.counts = before  # the batch was rolled back: so are its counts
+            raise
+        if not self.schema.grouped:
+            self.seen.add(seen_add)
+
+    def _commit_batch(
+        self,
+        rows: list[SourceRow],
+        parsed: list[tuple[SourceRow, Parsed]],
+        to_write: list[tuple[int, dict[str, Any]]],
+        row_outcome: dict[int, str],
+        bad_rows: set[int],
+        attached: list[str],
+        quarantine: list[tuple[SourceRow, RowError]],
+    ) -> None:
         with transaction.atomic():
             outcomes = self._write(to_write)
             for (i, _), outcome in zip(to_write, outcomes, strict=True):
@@ -266,8 +285,6 @@ class _Importer:
             self._quarantine(quarantine)
             self.counts.read += len(rows)
             self._save_counts()
-        if not self.schema.grouped:
-            self.seen.add(seen_add)
 
     def _locate(
         self,
