@@ -158,18 +158,29 @@ def load_events(args: argparse.Namespace
     path = Path(args.input)
     if not path.exists():
         raise CLIError(f"input file {path} does not exist")
+    wanted = list(dict.fromkeys(cols.values()))
+    parts: list[pd.DataFrame] = []
+    hashes: list[np.ndarray] = []
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, low_memory=False)
+        # read in chunks, keeping only the columns used plus a hash of each whole row (for
+        # duplicates), so memory follows the columns used, not the width of the file
+        reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=200_000)
+        for chunk in reader:
+            absent = [c for c in wanted if c not in chunk.columns]
+            if absent:
+                raise CLIError(f"column(s) {', '.join(absent)} not in {path.name}; its columns "
+                               f"are: {', '.join(map(str, chunk.columns[:30]))}")
+            hashes.append(pd.util.hash_pandas_object(chunk, index=False).to_numpy())
+            parts.append(chunk[wanted].copy())
     except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as exc:
         raise CLIError(f"cannot read {path} as CSV: {str(exc).splitlines()[0]}") from exc
     except pd.errors.EmptyDataError as exc:
         raise CLIError(f"{path} is empty") from exc
-    absent = [c for c in cols.values() if c not in df.columns]
-    if absent:
-        raise CLIError(f"column(s) {', '.join(absent)} not in {path.name}; its columns are: "
-                       f"{', '.join(map(str, df.columns[:30]))}")
+    if not parts:
+        raise CLIError(f"{path} has a header but no rows")
+    df = pd.concat(parts, ignore_index=True)
     report: dict[str, int] = {"rows_read": int(len(df))}
-    dup = df.duplicated(keep="first")
+    dup = pd.Series(np.concatenate(hashes)).duplicated(keep="first").to_numpy()
     report["duplicate_rows"] = int(dup.sum())
     if not args.keep_duplicates:
         df = df[~dup]
@@ -186,8 +197,8 @@ def load_events(args: argparse.Namespace
                      "measure where police looked; --include-discretionary keeps them")
             df, cat = df[~disc], cat[~disc]
         if args.category:
-            wanted = {c.strip().upper() for c in args.category.split(",") if c.strip()}
-            keep = cat.str.upper().isin(wanted)
+            chosen = {c.strip().upper() for c in args.category.split(",") if c.strip()}
+            keep = cat.str.upper().isin(chosen)
             report["other_categories"] = int((~keep).sum())
             context = _clean(df, cols, args)[0]
             df = df[keep]
