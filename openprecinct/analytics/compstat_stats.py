@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -105,6 +105,14 @@ def _binomial_p(current: int, prior: int, current_days: int, prior_days: int) ->
 # --------------------------------------------------------------------------- weekly trend
 
 
+def _local(values: pd.Series[Any], timezone: str) -> pd.Series[Any]:
+    """Naive local times: aware ones (a database returns UTC) are converted first."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        local: pd.Series[Any] = values.dt.tz_convert(timezone).dt.tz_localize(None)
+        return local
+    return values
+
+
 @dataclass(frozen=True)
 class TrendWeek:
     """One week of a trend with its seasonal baseline.
@@ -139,6 +147,7 @@ def weekly_trend(
     weeks: int = 52,
     baseline_years: int = 3,
     coverage_start: date | None = None,
+    timezone: str = "America/New_York",
 ) -> tuple[TrendWeek, ...]:
     """Weekly counts ending at ``week_ending`` with a seasonal baseline.
 
@@ -156,6 +165,8 @@ def weekly_trend(
     coverage_start : datetime.date, optional
         First complete day of the data; baseline weeks before it are left out.  Defaults
         to the earliest record.
+    timezone : str
+        Time zone of the precinct: timezone-aware times are dated there.
 
     Returns
     -------
@@ -172,7 +183,7 @@ def weekly_trend(
             f"Got {baseline_years} instead."
         )
     _, end = compstat_week(week_ending)
-    values = pd.to_datetime(pd.Series(np.asarray(times))).dropna()
+    values = _local(pd.to_datetime(pd.Series(times)), timezone).dropna()
     days = (values.dt.normalize() - pd.Timestamp(end)).dt.days.to_numpy()
     span = weeks + 52 * baseline_years + 2
     # week index span - 1 = the report week (days -6..0), 0 = the oldest week of the span
@@ -267,6 +278,7 @@ def reclassifications(
     old_column: str = "old_category",
     new_column: str = "new_category",
     id_column: str = "record_id",
+    timezone: str = "America/New_York",
 ) -> tuple[Reclassification, ...]:
     """Count reclassifications in the current WTD, 28-day and YTD periods.
 
@@ -279,6 +291,8 @@ def reclassifications(
         Sunday that ends the report week.
     record_ids : sequence, optional
         Only revisions of these records are counted (e.g. the records of one precinct).
+    timezone : str
+        Time zone of the precinct: timezone-aware revision times are dated there.
 
     Returns
     -------
@@ -294,7 +308,7 @@ def reclassifications(
     frame = revisions
     if record_ids is not None:
         frame = frame[frame[id_column].isin(list(record_ids))]
-    times = pd.to_datetime(frame[time_column], errors="coerce").dt.normalize()
+    times = _local(pd.to_datetime(frame[time_column], errors="coerce"), timezone).dt.normalize()
     old = frame[old_column].where(frame[old_column].notna(), None).tolist()
     new = frame[new_column].where(frame[new_column].notna(), None).tolist()
     periods = compstat_periods(week_ending=week_ending)

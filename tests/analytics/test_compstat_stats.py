@@ -93,3 +93,17 @@ def test_severity_ranks() -> None:
     assert severity_rank("Murder") > severity_rank("Fel. Dangerous Drugs")
     assert severity_rank("Fel. Dangerous Drugs") > severity_rank("Petit Larceny")
     assert severity_rank("Petit Larceny") > severity_rank("Harassment 2") > severity_rank(None)
+
+
+def test_aware_revision_and_trend_times_are_dated_in_new_york() -> None:
+    # 02:00 UTC on Monday 25 June 2018 is still Sunday 24 June in New York
+    late_sunday = pd.Timestamp("2018-06-25 02:00", tz="UTC")
+    revisions = pd.DataFrame(
+        {"record_id": ["a"], "time": [late_sunday], "old_category": ["Burglary"],
+         "new_category": ["Petit Larceny"]}
+    )
+    moves = reclassifications(revisions, week_ending=date(2018, 6, 24))
+    assert {(m.category, m.period) for m in moves} >= {("Burglary", "wtd")}
+    trend = weekly_trend(pd.Series([late_sunday]), week_ending=date(2018, 6, 24), weeks=1,
+                         baseline_years=0)
+    assert trend[-1].count == 1
