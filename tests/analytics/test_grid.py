@@ -6,12 +6,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from openprecinct.analytics import geo
 from openprecinct.analytics.grid import HexGrid, SquareGrid, make_grid
 
 PRECINCTS = Path("/work/shared/data/nypd_precincts.geojson")
+HEX = HexGrid(box(0, 0, 2000, 2000), 150)
 
 
 def test_only_cells_touching_the_area_count() -> None:
@@ -86,3 +89,25 @@ def test_counts_ignore_points_outside() -> None:
     g = SquareGrid(box(0, 0, 299, 299), 150)
     c = g.counts([10, 10, 160, -50], [10, 10, 10, 10])
     assert c.sum() == 3 and c.max() == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-100, 1600, allow_nan=False), st.floats(-100, 1600, allow_nan=False))
+def test_locate_agrees_with_the_cell_polygons(x: float, y: float) -> None:
+    g = SquareGrid(box(0, 0, 1499, 1499), 150)
+    i = int(g.locate([x], [y])[0])
+    if i < 0:
+        assert not any(c.contains(Point(x, y)) for c in g.polygons())
+    else:
+        x0, y0, x1, y1 = g.polygons()[i].bounds
+        assert x0 - 1e-9 <= x < x1 and y0 - 1e-9 <= y < y1  # -0.0 rounds onto the edge
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(0, 2000, allow_nan=False), st.floats(0, 2000, allow_nan=False))
+def test_hexagon_locate_picks_the_nearest_centre(x: float, y: float) -> None:
+    g = HEX
+    i = int(g.locate([x], [y])[0])
+    d = np.hypot(g.centers[:, 0] - x, g.centers[:, 1] - y)
+    if i >= 0:
+        assert d[i] <= d.min() + 1e-6
