@@ -21,8 +21,13 @@ from openprecinct.analytics.compstat import (
     compstat_reports,
     report_to_dict,
 )
-from openprecinct.analytics.compstat_stats import TrendWeek, weekly_trend
-from openprecinct.records.models import Arrest, Incident, ReportStatus
+from openprecinct.analytics.compstat_stats import (
+    Reclassification,
+    TrendWeek,
+    reclassifications,
+    weekly_trend,
+)
+from openprecinct.records.models import Arrest, Incident, IncidentRevision, ReportStatus
 
 DRUG_ARREST_KY_CD = (117, 235)
 COLUMNS = ["id", "time", "report_time", "category", "precinct", "sector"]
@@ -110,6 +115,7 @@ class CompStatView:
     sector: str
     trend: tuple[TrendWeek, ...]
     sector_changes: dict[str, float | None]
+    reclassified: tuple[Reclassification, ...] = ()
 
     def as_dicts(self) -> list[dict[str, Any]]:
         return [report_to_dict(r) for r in self.reports]
@@ -161,4 +167,33 @@ def compstat_view(
         sector=sector,
         trend=trend,
         sector_changes=changes,
+        reclassified=compstat_reclassifications(
+            user=user, precinct=precinct, sector=sector, week_ending=week
+        ),
     )
+
+
+def compstat_reclassifications(
+    *, user: Any, precinct: str, sector: str, week_ending: date
+) -> tuple[Reclassification, ...]:
+    """Downgrades and upgrades of the geography's records, dated by when the change was made."""
+    from django.utils import timezone
+
+    revisions = IncidentRevision.objects.filter(incident__precinct=precinct)
+    if sector:
+        revisions = revisions.filter(incident__sector=sector)
+    if not perms.can_view_sealed_records(user):
+        revisions = revisions.filter(incident__is_sealed=False)
+    rows = [
+        (
+            r.incident_id,
+            timezone.localtime(r.at).replace(tzinfo=None),
+            r.old_category or None,
+            r.new_category or None,
+        )
+        for r in revisions.only("incident_id", "at", "old_category", "new_category")
+    ]
+    if not rows:
+        return ()
+    frame = pd.DataFrame(rows, columns=["record_id", "time", "old_category", "new_category"])
+    return reclassifications(frame, week_ending=week_ending)

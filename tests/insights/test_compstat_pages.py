@@ -146,3 +146,25 @@ def test_the_default_week_is_the_last_complete_week_with_records(client, persona
     login_verified(client, personas["crime_analyst"])
     view = client.get("/insights/compstat/").context["view"]
     assert view.week_ending == WEEK_ENDING
+
+
+def test_reclassifications_show_downgrades_by_when_they_were_made(client, personas, records):
+    from django.utils import timezone
+
+    from openprecinct.records.models import IncidentRevision
+
+    burglary = records[0]
+    IncidentRevision.objects.create(
+        incident=burglary,
+        at=timezone.make_aware(timezone.datetime(2025, 6, 27, 10)),
+        old_category="Burglary",
+        new_category="Petit Larceny",
+        reason="entry was lawful",
+    )
+    login_verified(client, personas["commanding_officer"])
+    view = client.get(
+        "/insights/compstat/", {"precinct": "120", "week_ending": WEEK_ENDING.isoformat()}
+    ).context["view"]
+    wtd = {(r.category, r.period): r for r in view.reclassified}
+    assert wtd[("Burglary", "wtd")].downgraded_out == 1
+    assert wtd[("Petit Larceny", "ytd")].downgraded_in == 1
