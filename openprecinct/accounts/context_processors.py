@@ -19,7 +19,7 @@ NAV: list[tuple[str, str, Any]] = [
     ("CompStat", "insights:compstat", perms.can_view_compstat),
     ("Analysis", "insights:analysis", perms.can_run_analysis),
     ("Map", "core:map", perms.can_view_map),
-    ("Evidence", "evidence:list", lambda u: getattr(perms, "can_view_evidence_list", lambda _u: False)(u)),
+    ("Evidence", "evidence:list", perms.can_view_evidence_list),
     ("Users", "accounts:users", perms.can_manage_users),
     ("Audit log", "core:audit", perms.can_view_audit_log),
 ]

@@ -173,4 +173,81 @@ def can_manage_community(user: Any) -> bool:
 
 # --- evidence --------------------------------------------------------------------------------
 # (rules for body-worn-camera and drone footage; see openprecinct/evidence)
+# Items are asked about through their attributes and two methods, ``has_grant_for(user)``
+# (the internal access list, unexpired entries only) and ``linked_for_oversight()`` /
+# ``linked_for_internal_affairs()`` (links to complaints and cases), so this module never
+# imports the evidence app.
+EVIDENCE_READERS = (
+    R.PATROL_OFFICER,
+    R.SERGEANT,
+    R.COMMANDING_OFFICER,
+    R.RECORDS_CLERK,
+    R.IA_INVESTIGATOR,
+    R.OVERSIGHT_MEMBER,
+)
+EVIDENCE_UPLOADERS = (R.PATROL_OFFICER, R.SERGEANT, R.COMMANDING_OFFICER, R.RECORDS_CLERK)
+EVIDENCE_CUSTODIANS = (R.COMMANDING_OFFICER, R.RECORDS_CLERK)
+
+
+def can_view_evidence_list(user: Any) -> bool:
+    return _has(user, *EVIDENCE_READERS)
+
+
+def can_upload_evidence(user: Any) -> bool:
+    return _has(user, *EVIDENCE_UPLOADERS)
+
+
+def can_view_evidence_item(user: Any, item: Any) -> bool:
+    """Deny by default. Oversight members see only footage linked to a case referred to them;
+    internal affairs sees footage linked to complaints and cases, whatever its access class;
+    otherwise the access class decides, and the internal access list can add a person."""
+    if not can_view_evidence_list(user):
+        return False
+    if _has(user, R.OVERSIGHT_MEMBER):
+        return bool(item.linked_for_oversight()) or bool(item.has_grant_for(user))
+    if _has(user, R.IA_INVESTIGATOR) and item.linked_for_internal_affairs():
+        return True
+    if item.has_grant_for(user):
+        return True
+    access = getattr(item, "access_class", "standard")
+    own = user.pk in (getattr(item, "officer_id", None), getattr(item, "uploaded_by_id", None))
+    if access == "confidential":
+        return _has(user, R.COMMANDING_OFFICER, R.IA_INVESTIGATOR)
+    if access == "restricted":
+        return own or _has(user, R.SERGEANT, R.COMMANDING_OFFICER, R.IA_INVESTIGATOR)
+    return _has(user, *EVIDENCE_UPLOADERS, R.IA_INVESTIGATOR)
+
+
+def can_manage_evidence(user: Any, item: Any = None) -> bool:
+    """Categorise, link, change the access class and the access list."""
+    return _has(user, R.SERGEANT, *EVIDENCE_CUSTODIANS)
+
+
+def can_hold_evidence(user: Any, item: Any = None) -> bool:
+    return _has(user, *EVIDENCE_CUSTODIANS, R.IA_INVESTIGATOR)
+
+
+def can_request_evidence_deletion(user: Any, item: Any = None) -> bool:
+    return _has(user, *EVIDENCE_CUSTODIANS)
+
+
+def can_share_evidence(user: Any, item: Any) -> bool:
+    """External share links; never for an item marked do-not-disclose."""
+    return _has(user, *EVIDENCE_CUSTODIANS) and not getattr(item, "do_not_disclose", True)
+
+
+def can_request_redaction(user: Any, item: Any) -> bool:
+    return can_view_evidence_item(user, item) and _has(user, *EVIDENCE_UPLOADERS, R.IA_INVESTIGATOR)
+
+
+def can_review_redaction(user: Any, redaction: Any) -> bool:
+    """A custodian reviews a redaction request, never their own."""
+    return _has(user, *EVIDENCE_CUSTODIANS) and redaction.requested_by_id != user.pk
+
+
+def can_manage_drones(user: Any) -> bool:
+    """The aircraft registry and flight records (pilots are sworn field staff)."""
+    return _has(user, *SWORN_FIELD)
+
+
 # --- end evidence ----------------------------------------------------------------------------

@@ -194,3 +194,26 @@ OPENPRECINCT_PRECINCT = env.get("PRECINCT", "120") or "120"
 OPENPRECINCT_DEMO_DATA_DIR = PACKAGE_DIR / "demo" / "data"
 # The agency identifier (ORI) on NIBRS exports; NYPD's is NY0303000.
 OPENPRECINCT_NIBRS_ORI = env.get("NIBRS_ORI", "NY0303000") or "NY0303000"
+
+# --- evidence ---
+# Where evidence files live: file:///absolute/path (default: the data directory) or
+# s3://bucket?endpoint=http://host:9000&region=us-east-1 (S3-compatible object storage; the
+# access keys come from the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables).
+OPENPRECINCT_EVIDENCE_STORAGE = env.get("EVIDENCE_STORAGE") or f"file://{DATA_DIR / 'evidence'}"
+if not OPENPRECINCT_EVIDENCE_STORAGE.startswith(("file:///", "s3://")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "OPENPRECINCT_EVIDENCE_STORAGE must start with file:/// (an absolute path) or s3:// "
+        f"(a bucket). Got {OPENPRECINCT_EVIDENCE_STORAGE!r}. Example: file:///srv/evidence"
+    )
+# Partial uploads wait here (on the web host's disk) until they are complete.
+OPENPRECINCT_EVIDENCE_UPLOAD_DIR = Path(
+    env.get("EVIDENCE_UPLOAD_DIR") or DATA_DIR / "evidence-uploads"
+).resolve()
+# Largest single file accepted, in bytes (default 20 GiB: a full shift of 4K body-camera video).
+OPENPRECINCT_EVIDENCE_MAX_BYTES = env.get_int("EVIDENCE_MAX_BYTES", 20 * 1024**3, minimum=1)
+# Days a deletion request can be undone before the purge removes the file.
+OPENPRECINCT_EVIDENCE_UNDO_DAYS = env.get_int("EVIDENCE_UNDO_DAYS", 7, minimum=1)
+# The ffmpeg program used for redactions.
+OPENPRECINCT_FFMPEG = env.get("FFMPEG", "ffmpeg") or "ffmpeg"
