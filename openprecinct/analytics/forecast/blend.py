@@ -42,6 +42,7 @@ from openprecinct.analytics.forecast.base import (
     check_param,
     observed_days,
 )
+from openprecinct.analytics.forecast.sepp import GridETAS
 
 __all__ = ["BlendForecast", "blend_features"]
 
@@ -62,6 +63,7 @@ FEATURE_NAMES = (
     "context_all",
     "context_ring1",
     "context_decay_1y",
+    "self_excitation",
     "uniform",
 )
 
@@ -69,13 +71,17 @@ FEATURE_NAMES = (
 def blend_features(t: FloatArray, cells: IntArray, n_cells: int, start: float,
                    observed_from: float, period_days: float,
                    ring1: sp.csr_matrix, ring2: sp.csr_matrix,
-                   context: tuple[FloatArray, IntArray] | None = None) -> FloatArray:
+                   context: tuple[FloatArray, IntArray] | None = None,
+                   etas: tuple[float, float] | None = None) -> FloatArray:
     """Feature matrix (n_cells, n_features) of rates times ``period_days`` at origin ``start``.
 
     ``t`` and ``cells`` are the events strictly before ``start``; ``context`` the times and cells
     of the context events before ``start`` (default: the events themselves). Context features
     are the context's share of each cell times the events' own expected total, so they are in
-    the same units (expected events in the period) as the others.
+    the same units. ``etas = (theta, omega)`` gives the self-excitation feature, the expected
+    offspring in the period of the cell's earlier events under a grid ETAS (Mohler et al. 2015):
+    ``theta * sum_j (exp(-omega (start - t_j)) - exp(-omega (start + L - t_j)))``. All features
+    are expected events in the period.
     """
     span = max(start - observed_from, 1.0) if math.isfinite(observed_from) else 1.0
 
@@ -112,6 +118,12 @@ def blend_features(t: FloatArray, cells: IntArray, n_cells: int, start: float,
     for f in (ctx[0], np.asarray(ring1 @ ctx[0]) / deg1, ctx[2]):
         s = float(f.sum())
         feats.append(f * (total / s) if s > 0 else np.zeros(n_cells))
+    if etas is not None and etas[0] > 0 and t.size:
+        theta, omega = etas
+        w = np.exp(-omega * (start - t)) - np.exp(-omega * (start + period_days - t))
+        feats.append(np.asarray(theta * np.bincount(cells, weights=w, minlength=n_cells), float))
+    else:
+        feats.append(np.zeros(n_cells))
     feats.append(np.full(n_cells, total / max(n_cells, 1)))
     return np.column_stack(feats)
 
@@ -149,6 +161,7 @@ SEARCH: tuple[tuple[str, tuple[float, ...]], ...] = (
     ("last_7d", (0.0, 0.25, 1.0, 3.0, 10.0)),
     ("decay_2d", (0.0, 0.25, 1.0, 3.0, 10.0)),
     ("decay_7d", (0.0, 0.25, 1.0, 3.0, 10.0)),
+    ("self_excitation", (0.0, 0.25, 1.0, 3.0)),
     ("context_ring1", (0.0, 0.1, 0.3, 1.0)),
 )
 """Weights tried by the hit-rate search, relative to the all-history count (weight 1)."""
@@ -164,11 +177,23 @@ def _hit_rates(scores: FloatArray, y: FloatArray, coverages: tuple[float, ...],
     if total <= 0:
         return out
     ks = [int(math.floor(c * n + 1e-9)) for c in coverages]
+    kmax = max(ks)
     best = np.cumsum(np.sort(y)[::-1])
     denom = np.array([best[k - 1] if k > 0 else 1.0 for k in ks]) if pei else np.full(len(ks), total)
     denom = np.maximum(denom, 1e-12)
+    if kmax <= 0:
+        return out
+    # rank of each cell's tie-break key in [0, 1): added below the smallest gap between distinct
+    # scores, it orders equal scores by the tie-break without a lexicographic sort
+    tie_rank = np.empty(n)
+    tie_rank[np.argsort(tie, kind="stable")] = np.arange(n) / max(n, 1)
     for j in range(scores.shape[1]):
-        order = np.lexsort((-tie, -np.round(scores[:, j], 12)))
+        s = np.round(scores[:, j], 12)
+        u = np.unique(s)
+        gap = float(np.min(np.diff(u))) if u.size > 1 else 1.0
+        key = s + 0.5 * gap * tie_rank
+        top = np.argpartition(-key, kmax - 1)[:kmax]
+        order = top[np.argsort(-key[top], kind="stable")]
         cum = np.cumsum(y[order])
         got = np.array([cum[k - 1] if k > 0 else 0.0 for k in ks])
         out[j] = got / denom
@@ -247,6 +272,9 @@ class BlendForecast(Forecaster):
         self.weights_: dict[float, FloatArray] = {}
         self._ring1 = self.grid_.adjacency().tocsr()
         self._ring2 = self.grid_.ring_adjacency(2)
+        # self-excitation parameters of a grid ETAS on the training window (O(n) per iteration)
+        etas = GridETAS(iterations=20, tol=1e-4).fit(self.events_, self.grid_)
+        self.etas_ = (etas.theta_, etas.omega_)
         if self.horizon_days is not None:
             self._learn(float(self.horizon_days))
 
@@ -254,7 +282,7 @@ class BlendForecast(Forecaster):
                   period_days: float, context: tuple[FloatArray, IntArray] | None
                   ) -> FloatArray:
         return blend_features(t, cells, self.grid_.n_cells, start, observed_from, period_days,
-                              self._ring1, self._ring2, context)
+                              self._ring1, self._ring2, context, self.etas_)
 
     def prepare(self, period_days: Sequence[float]) -> Self:
         for d in sorted(set(period_days)):
@@ -322,9 +350,19 @@ class BlendForecast(Forecaster):
         best = float((base_cov / scale).mean())
         base_score = best
         guard = math.inf if self.guard is None else float(self.guard)
+        # features that carry nothing new on this data are not searched: all zero, or equal to
+        # the all-history count (e.g. context features when no context was given)
+        stacked = np.vstack([x for x, _, _ in data]) if data else np.zeros((0, len(idx)))
+        base_col = stacked[:, idx["all_history"]] if data else np.zeros(0)
+        useful = {name for name, _ in SEARCH
+                  if data and np.any(stacked[:, idx[name]] > 0)
+                  and not np.allclose(stacked[:, idx[name]], base_col)}
         for _ in range(2):
             improved = False
-            for name, values in SEARCH:
+            for name, all_values in SEARCH:
+                values = tuple(v for v in all_values if v != w[idx[name]])
+                if name not in useful or not values:
+                    continue
                 cands = np.repeat(w[None, :], len(values), axis=0)
                 cands[:, idx[name]] = values
                 pc = per_coverage(cands)
