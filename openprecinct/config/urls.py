@@ -6,6 +6,8 @@ urlpatterns = [
     path("records/", include("openprecinct.records.urls")),
     path("insights/", include("openprecinct.insights.urls")),
     path("evidence/", include("openprecinct.evidence.urls")),
+    path("portal/drones/", include("openprecinct.evidence.public_urls")),
+    path("portal/evidence-shares/", include("openprecinct.evidence.share_urls")),
     path("api/v1/", include("openprecinct.api.urls", namespace="v1")),
 ]
 

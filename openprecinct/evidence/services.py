@@ -639,18 +639,19 @@ def evidence_share(
     *, actor: Any, item: EvidenceItem, recipient: str, days: int
 ) -> tuple[ShareLink, str]:
     """A link for someone outside the agency; returns the link and its token (shown once)."""
-    if item.do_not_disclose:
-        raise ApplicationError("This item is marked do-not-disclose and can't be shared.")
-    if not perms.can_share_evidence(actor, item):
-        raise ApplicationError("Your role can't share evidence outside the agency.")
-    if item.status != ItemStatus.ACTIVE:
-        raise ApplicationError("Only active items can be shared.")
     if not recipient.strip():
         raise ApplicationError("Say who the link is for.")
     if not 1 <= days <= 90:
         raise ApplicationError("A share link lasts 1 to 90 days.")
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        item = _locked(item)  # the rules are checked on the current row, not a stale copy
+        if item.do_not_disclose:
+            raise ApplicationError("This item is marked do-not-disclose and can't be shared.")
+        if not perms.can_share_evidence(actor, item):
+            raise ApplicationError("Your role can't share evidence outside the agency.")
+        if item.status != ItemStatus.ACTIVE:
+            raise ApplicationError("Only active items can be shared.")
         link = ShareLink.objects.create(
             item=item,
             token_sha256=_token_hash(token),
