@@ -42,7 +42,7 @@ from openprecinct.analytics.forecast.base import (
     check_param,
     observed_days,
 )
-from openprecinct.analytics.forecast.sepp import GridETAS
+from openprecinct.analytics.forecast.sepp import GridETAS, exp_sums_by_group
 
 __all__ = ["BlendForecast", "blend_features"]
 
@@ -64,6 +64,7 @@ FEATURE_NAMES = (
     "context_ring1",
     "context_decay_1y",
     "self_excitation",
+    "declustered",
     "uniform",
 )
 
@@ -72,7 +73,8 @@ def blend_features(t: FloatArray, cells: IntArray, n_cells: int, start: float,
                    observed_from: float, period_days: float,
                    ring1: sp.csr_matrix, ring2: sp.csr_matrix,
                    context: tuple[FloatArray, IntArray] | None = None,
-                   etas: tuple[float, float] | None = None) -> FloatArray:
+                   etas: tuple[float, float] | None = None,
+                   background: FloatArray | None = None) -> FloatArray:
     """Feature matrix (n_cells, n_features) of rates times ``period_days`` at origin ``start``.
 
     ``t`` and ``cells`` are the events strictly before ``start``; ``context`` the times and cells
@@ -80,8 +82,11 @@ def blend_features(t: FloatArray, cells: IntArray, n_cells: int, start: float,
     are the context's share of each cell times the events' own expected total, so they are in
     the same units. ``etas = (theta, omega)`` gives the self-excitation feature, the expected
     offspring in the period of the cell's earlier events under a grid ETAS (Mohler et al. 2015):
-    ``theta * sum_j (exp(-omega (start - t_j)) - exp(-omega (start + L - t_j)))``. All features
-    are expected events in the period.
+    ``theta * sum_j (exp(-omega (start - t_j)) - exp(-omega (start + L - t_j)))``; with the ETAS
+    ``background`` rates (events/day per cell) it also gives the declustered count: each earlier
+    event weighted by its probability of being a background event, ``mu / (mu + theta omega A)``
+    (stochastic declustering's expectation, Zhuang, Ogata & Vere-Jones 2002). All features are
+    expected events in the period.
     """
     span = max(start - observed_from, 1.0) if math.isfinite(observed_from) else 1.0
 
@@ -124,6 +129,17 @@ def blend_features(t: FloatArray, cells: IntArray, n_cells: int, start: float,
         feats.append(np.asarray(theta * np.bincount(cells, weights=w, minlength=n_cells), float))
     else:
         feats.append(np.zeros(n_cells))
+    if etas is not None and background is not None and etas[0] > 0 and t.size:
+        theta, omega = etas
+        order = np.lexsort((t, cells))
+        a, _ = exp_sums_by_group(t[order], cells[order], omega)
+        mu = background[cells[order]]
+        lam = mu + theta * omega * a
+        p_bg = np.where(lam > 0, mu / np.where(lam > 0, lam, 1.0), 1.0)
+        feats.append(np.asarray(np.bincount(cells[order], weights=p_bg, minlength=n_cells)
+                                * (period_days / span), float))
+    else:
+        feats.append(own[0].copy())
     feats.append(np.full(n_cells, total / max(n_cells, 1)))
     return np.column_stack(feats)
 
@@ -162,9 +178,13 @@ SEARCH: tuple[tuple[str, tuple[float, ...]], ...] = (
     ("decay_2d", (0.0, 0.25, 1.0, 3.0, 10.0)),
     ("decay_7d", (0.0, 0.25, 1.0, 3.0, 10.0)),
     ("self_excitation", (0.0, 0.25, 1.0, 3.0)),
+    ("declustered", (0.0, 0.25, 1.0, 3.0, 10.0)),
     ("context_ring1", (0.0, 0.1, 0.3, 1.0)),
 )
 """Weights tried by the hit-rate search, relative to the all-history count (weight 1)."""
+
+STARTS = ("context_all", "declustered", "decay_2d")
+"""Extra starting points of the search: the all-history count plus 10 x one of these."""
 
 
 def _hit_rates(scores: FloatArray, y: FloatArray, coverages: tuple[float, ...],
@@ -275,6 +295,7 @@ class BlendForecast(Forecaster):
         # self-excitation parameters of a grid ETAS on the training window (O(n) per iteration)
         etas = GridETAS(iterations=20, tol=1e-4).fit(self.events_, self.grid_)
         self.etas_ = (etas.theta_, etas.omega_)
+        self.background_ = etas.mu_
         if self.horizon_days is not None:
             self._learn(float(self.horizon_days))
 
@@ -282,7 +303,7 @@ class BlendForecast(Forecaster):
                   period_days: float, context: tuple[FloatArray, IntArray] | None
                   ) -> FloatArray:
         return blend_features(t, cells, self.grid_.n_cells, start, observed_from, period_days,
-                              self._ring1, self._ring2, context, self.etas_)
+                              self._ring1, self._ring2, context, self.etas_, self.background_)
 
     def prepare(self, period_days: Sequence[float]) -> Self:
         for d in sorted(set(period_days)):
@@ -332,7 +353,7 @@ class BlendForecast(Forecaster):
         """Coordinate ascent over ``SEARCH`` on the mean training hit rate (two passes)."""
         covs = (0.01, 0.05, 0.10, 0.20)
         idx = {n: i for i, n in enumerate(FEATURE_NAMES)}
-        data = [(x, y, np.asarray(self._ring2 @ x[:, 0], float))
+        data = [(x, y, self._tie(x[:, 0]))
                 for x, y in zip(xs, ys, strict=True) if y.sum() > 0]
 
         def per_coverage(cands: FloatArray) -> FloatArray:
@@ -357,23 +378,40 @@ class BlendForecast(Forecaster):
         useful = {name for name, _ in SEARCH
                   if data and np.any(stacked[:, idx[name]] > 0)
                   and not np.allclose(stacked[:, idx[name]], base_col)}
-        for _ in range(2):
-            improved = False
-            for name, all_values in SEARCH:
-                values = tuple(v for v in all_values if v != w[idx[name]])
-                if name not in useful or not values:
-                    continue
-                cands = np.repeat(w[None, :], len(values), axis=0)
-                cands[:, idx[name]] = values
-                pc = per_coverage(cands)
-                sc = (pc / scale).mean(axis=1)
-                # never much worse than the long-run count at any coverage, on training data
-                sc[np.any(pc < base_cov - guard, axis=1)] = -np.inf
-                j = int(np.argmax(sc))
-                if sc[j] > best + 1e-9:
-                    best, w, improved = float(sc[j]), cands[j].copy(), True
-            if not improved:
-                break
+        def ascend(w: FloatArray, best: float) -> tuple[FloatArray, float]:
+            for _ in range(2):
+                improved = False
+                for name, all_values in SEARCH:
+                    values = tuple(v for v in all_values if v != w[idx[name]])
+                    if name not in useful or not values:
+                        continue
+                    cands = np.repeat(w[None, :], len(values), axis=0)
+                    cands[:, idx[name]] = values
+                    pc = per_coverage(cands)
+                    sc = (pc / scale).mean(axis=1)
+                    # never much worse than the long-run count at any coverage, on training data
+                    sc[np.any(pc < base_cov - guard, axis=1)] = -np.inf
+                    j = int(np.argmax(sc))
+                    if sc[j] > best + 1e-9:
+                        best, w, improved = float(sc[j]), cands[j].copy(), True
+                if not improved:
+                    break
+            return w, best
+
+        # several starts, so that a blend dominated by one feature (the context, the
+        # declustered count, near repeats) is not missed by a greedy path from the base
+        w, best = ascend(base.copy(), base_score)
+        for name in STARTS:
+            if name not in useful:
+                continue
+            start = base.copy()
+            start[idx[name]] = 10.0
+            pc = per_coverage(start[None, :])[0]
+            if np.any(pc < base_cov - guard):
+                continue
+            w2, best2 = ascend(start, float((pc / scale).mean()))
+            if best2 > best + 1e-9:
+                w, best = w2, best2
         if best < base_score + float(self.margin):
             w = base
         self.selection_score_ = (base_score, max(best, base_score))
@@ -394,5 +432,10 @@ class BlendForecast(Forecaster):
         if days <= 0:
             values = np.zeros(self.grid_.n_cells)
         allc = self._counts(cells)
-        ring2 = np.asarray(self._ring2 @ allc, float)
-        return values, (allc, ring2)
+        return values, (allc, self._tie(allc))
+
+    def _tie(self, counts: FloatArray) -> FloatArray:
+        """Tie-break key: the neighbours' counts (ring 1), then the next ring's."""
+        r1 = np.asarray(self._ring1 @ counts, float)
+        r2 = np.asarray(self._ring2 @ counts, float)
+        return r1 + 1e-3 * r2 / max(float(r2.max(initial=0.0)), 1e-12)
