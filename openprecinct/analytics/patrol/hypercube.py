@@ -109,7 +109,9 @@ def _group_atoms(system: PatrolSystem) -> tuple[IntArray, FloatArray, IntArray]:
     """Distinct preference lists, their summed call rates, and each atom's group."""
     orders, inv = np.unique(system.order, axis=0, return_inverse=True)
     inverse: IntArray = np.asarray(inv, dtype=np.int64).reshape(-1)
-    rates: FloatArray = np.bincount(inverse, weights=system.rates, minlength=orders.shape[0])
+    rates = np.asarray(
+        np.bincount(inverse, weights=system.rates, minlength=orders.shape[0]), dtype=np.float64
+    )
     return np.asarray(orders, dtype=np.int64), rates, inverse
 
 
