@@ -25,6 +25,9 @@ from openprecinct.evidence.custody import custody_append
 from openprecinct.evidence.models import EvidenceItem, EvidenceLink, ItemStatus, RedactionRequest
 from openprecinct.evidence.storage import FileSystemStorage, evidence_storage
 
+# A strong box blur whose radius follows the region's size (a fixed radius fails on small
+# regions, whose chroma planes are half as wide).
+BLUR = "boxblur=lr='min(w,h)/4':lp=4:cr='min(cw,ch)/4':cp=4"
 VIDEO_CODECS = {"video/mp4": ("libx264", "aac"), "video/quicktime": ("libx264", "aac")}
 
 
@@ -119,7 +122,7 @@ def ffmpeg_arguments(
         last = "base"
         for i, r in enumerate(regions):
             x, y, w, h = (int(r[k]) for k in ("x", "y", "w", "h"))
-            parts.append(f"[c{i}]crop={w}:{h}:{x}:{y},boxblur=20:4[b{i}]")
+            parts.append(f"[c{i}]crop={w}:{h}:{x}:{y},{BLUR}[b{i}]")
             parts.append(
                 f"[{last}][b{i}]overlay={x}:{y}:enable='between(t,{r['start']},{r['end']})'[v{i}]"
             )

@@ -187,3 +187,37 @@ def test_roles_without_evidence_access_get_403_on_the_list(client, personas):
     client.logout()
     login_verified(client, personas["oversight_member"])
     assert client.get(reverse("evidence:list")).status_code == 200
+
+
+def test_the_api_lists_only_visible_items_in_a_fixed_number_of_queries(
+    client, personas, upload, django_assert_max_num_queries
+):
+    for n in range(3):
+        upload(title=f"Clip {n}")
+    hidden = upload(title="Confidential")
+    hidden.access_class = "confidential"
+    hidden.save()
+    login_verified(client, personas["patrol_officer"])
+    with django_assert_max_num_queries(12):
+        response = client.get("/api/v1/evidence/")
+    titles = {row["title"] for row in response.json()["results"]}
+    assert titles == {"Clip 0", "Clip 1", "Clip 2"}
+
+
+def test_the_api_detail_carries_the_custody_chain_and_logs_the_view(client, personas, upload):
+    item = upload()
+    login_verified(client, personas["commanding_officer"])
+    body = client.get(f"/api/v1/evidence/{item.uuid}/").json()
+    assert body["sha256"] == item.sha256
+    assert [e["action"] for e in body["custody"]] == ["upload", "view"]
+    assert client.get(f"/api/v1/evidence/{uuid.uuid4()}/").status_code == 404
+
+
+def test_the_evidence_list_page_uses_a_fixed_number_of_queries(
+    client, personas, upload, django_assert_max_num_queries
+):
+    for n in range(5):
+        upload(title=f"Clip {n}")
+    login_verified(client, personas["sergeant"])
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("evidence:list")).status_code == 200
