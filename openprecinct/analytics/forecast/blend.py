@@ -74,7 +74,7 @@ def blend_features(t: FloatArray, cells: IntArray, n_cells: int, start: float,
                    ring1: sp.csr_matrix, ring2: sp.csr_matrix,
                    context: tuple[FloatArray, IntArray] | None = None,
                    etas: tuple[float, float] | None = None,
-                   background: FloatArray | None = None) -> FloatArray:
+                   p_background: FloatArray | None = None) -> FloatArray:
     """Feature matrix (n_cells, n_features) of rates times ``period_days`` at origin ``start``.
 
     ``t`` and ``cells`` are the events strictly before ``start``; ``context`` the times and cells
@@ -82,11 +82,9 @@ def blend_features(t: FloatArray, cells: IntArray, n_cells: int, start: float,
     are the context's share of each cell times the events' own expected total, so they are in
     the same units. ``etas = (theta, omega)`` gives the self-excitation feature, the expected
     offspring in the period of the cell's earlier events under a grid ETAS (Mohler et al. 2015):
-    ``theta * sum_j (exp(-omega (start - t_j)) - exp(-omega (start + L - t_j)))``; with the ETAS
-    ``background`` rates (events/day per cell) it also gives the declustered count: each earlier
-    event weighted by its probability of being a background event, ``mu / (mu + theta omega A)``
-    (stochastic declustering's expectation, Zhuang, Ogata & Vere-Jones 2002). All features are
-    expected events in the period.
+    ``theta * sum_j (exp(-omega (start - t_j)) - exp(-omega (start + L - t_j)))``;
+    ``p_background`` (one per event, see :func:`background_probability`) gives the declustered
+    count. All features are expected events in the period.
     """
     span = max(start - observed_from, 1.0) if math.isfinite(observed_from) else 1.0
 
@@ -129,19 +127,31 @@ def blend_features(t: FloatArray, cells: IntArray, n_cells: int, start: float,
         feats.append(np.asarray(theta * np.bincount(cells, weights=w, minlength=n_cells), float))
     else:
         feats.append(np.zeros(n_cells))
-    if etas is not None and background is not None and etas[0] > 0 and t.size:
-        theta, omega = etas
-        order = np.lexsort((t, cells))
-        a, _ = exp_sums_by_group(t[order], cells[order], omega)
-        mu = background[cells[order]]
-        lam = mu + theta * omega * a
-        p_bg = np.where(lam > 0, mu / np.where(lam > 0, lam, 1.0), 1.0)
-        feats.append(np.asarray(np.bincount(cells[order], weights=p_bg, minlength=n_cells)
+    if p_background is not None and t.size:
+        feats.append(np.asarray(np.bincount(cells, weights=p_background, minlength=n_cells)
                                 * (period_days / span), float))
     else:
         feats.append(own[0].copy())
     feats.append(np.full(n_cells, total / max(n_cells, 1)))
     return np.column_stack(feats)
+
+
+def background_probability(t: FloatArray, cells: IntArray, mu: FloatArray, theta: float,
+                           omega: float) -> FloatArray:
+    """Probability that each event is a background event under a grid ETAS,
+    ``mu_c / (mu_c + theta omega A_i)`` with A_i the decayed count of earlier events of the cell
+    (the expectation of stochastic declustering, Zhuang, Ogata & Vere-Jones 2002). It depends
+    only on earlier events, so it can be computed once for a whole history."""
+    if t.size == 0 or theta <= 0:
+        return np.ones(t.size)
+    order = np.lexsort((t, cells))
+    a, _ = exp_sums_by_group(t[order], cells[order], omega)
+    m = mu[cells[order]]
+    lam = m + theta * omega * a
+    p = np.where(lam > 0, m / np.where(lam > 0, lam, 1.0), 1.0)
+    out = np.empty(t.size)
+    out[order] = p
+    return out
 
 
 def _fit_weights(x: FloatArray, y: FloatArray, iterations: int, prior: float) -> FloatArray:
@@ -203,17 +213,12 @@ def _hit_rates(scores: FloatArray, y: FloatArray, coverages: tuple[float, ...],
     denom = np.maximum(denom, 1e-12)
     if kmax <= 0:
         return out
-    # rank of each cell's tie-break key in [0, 1): added below the smallest gap between distinct
-    # scores, it orders equal scores by the tie-break without a lexicographic sort
-    tie_rank = np.empty(n)
-    tie_rank[np.argsort(tie, kind="stable")] = np.arange(n) / max(n, 1)
     for j in range(scores.shape[1]):
         s = np.round(scores[:, j], 12)
-        u = np.unique(s)
-        gap = float(np.min(np.diff(u))) if u.size > 1 else 1.0
-        key = s + 0.5 * gap * tie_rank
-        top = np.argpartition(-key, kmax - 1)[:kmax]
-        order = top[np.argsort(-key[top], kind="stable")]
+        # only the cells scoring at least the kmax-th largest value can be flagged: sort those
+        threshold = np.partition(s, n - kmax)[n - kmax]
+        cand = np.flatnonzero(s >= threshold)
+        order = cand[np.lexsort((-tie[cand], -s[cand]))][:kmax]
         cum = np.cumsum(y[order])
         got = np.array([cum[k - 1] if k > 0 else 0.0 for k in ks])
         out[j] = got / denom
@@ -296,14 +301,17 @@ class BlendForecast(Forecaster):
         etas = GridETAS(iterations=20, tol=1e-4).fit(self.events_, self.grid_)
         self.etas_ = (etas.theta_, etas.omega_)
         self.background_ = etas.mu_
+        self._pbg_train = background_probability(self.events_.t, self.cells_, etas.mu_,
+                                                  etas.theta_, etas.omega_)
+        self._pbg_cache: tuple[FloatArray, IntArray, FloatArray] | None = None
         if self.horizon_days is not None:
             self._learn(float(self.horizon_days))
 
     def _features(self, t: FloatArray, cells: IntArray, start: float, observed_from: float,
-                  period_days: float, context: tuple[FloatArray, IntArray] | None
-                  ) -> FloatArray:
+                  period_days: float, context: tuple[FloatArray, IntArray] | None,
+                  p_background: FloatArray | None) -> FloatArray:
         return blend_features(t, cells, self.grid_.n_cells, start, observed_from, period_days,
-                              self._ring1, self._ring2, context, self.etas_, self.background_)
+                              self._ring1, self._ring2, context, self.etas_, p_background)
 
     def prepare(self, period_days: Sequence[float]) -> Self:
         for d in sorted(set(period_days)):
@@ -333,7 +341,7 @@ class BlendForecast(Forecaster):
                     break
                 c0 = int(np.searchsorted(cev.t, s, side="left"))
                 xs.append(self._features(ev.t[:k0], cells[:k0], s, ev.observed_from, period_days,
-                                         (cev.t[:c0], ccells[:c0])))
+                                         (cev.t[:c0], ccells[:c0]), self._pbg_train[:k0]))
                 ys.append(np.bincount(cells[k0:k1], minlength=self.grid_.n_cells).astype(float))
         if xs and self.selection == "likelihood":
             w = _fit_weights(np.vstack(xs), np.concatenate(ys), int(self.iterations),
@@ -426,13 +434,25 @@ class BlendForecast(Forecaster):
         w = self._learn(period.days)
         cpast, ccells = self._context_past
         x = self._features(past.t, cells, period.start, past.observed_from, period.days,
-                           (cpast.t, ccells))
+                           (cpast.t, ccells), self._p_background(past.t, cells))
         values = x @ w
         days = observed_days(past, period.start, None)
         if days <= 0:
             values = np.zeros(self.grid_.n_cells)
         allc = self._counts(cells)
         return values, (allc, self._tie(allc))
+
+    def _p_background(self, t: FloatArray, cells: IntArray) -> FloatArray:
+        """Background probabilities of a history; a longer history sharing the cached prefix
+        reuses it (p depends only on earlier events)."""
+        cached = self._pbg_cache
+        n = t.size
+        if (cached is not None and cached[0].size >= n and np.array_equal(cached[0][:n], t)
+                and np.array_equal(cached[1][:n], cells)):
+            return cached[2][:n]
+        p = background_probability(t, cells, self.background_, *self.etas_)
+        self._pbg_cache = (t.copy(), cells.copy(), p)
+        return p
 
     def _tie(self, counts: FloatArray) -> FloatArray:
         """Tie-break key: the neighbours' counts (ring 1), then the next ring's."""
