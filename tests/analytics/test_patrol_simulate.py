@@ -84,7 +84,7 @@ def test_a_given_service_distribution_is_used():
     )
     # M/D/1 at rho = 1/2: Pollaczek-Khinchine mean wait rho * s / (2 (1 - rho)) = 0.25 h
     assert result.workload[0] == pytest.approx(0.5, abs=0.02)
-    assert result.mean_queue_wait == pytest.approx(0.25 * 0.5 * 60, rel=0.1)
+    assert result.mean_queue_wait == pytest.approx(0.25 * 60, rel=0.1)
 
 
 @pytest.mark.parametrize(
