@@ -1,0 +1,122 @@
+"""``openprecinct patrol``: a thin layer over analytics.patrol, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from openprecinct.cli.main import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "patrol"
+MODEL = FIXTURES / "model_small.json"
+
+
+def write_model(tmp_path: Path, **changes: object) -> Path:
+    data = json.loads(MODEL.read_text())
+    data.update(changes)
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_hypercube_json_has_every_promised_output(capsys):
+    assert main(["patrol", "hypercube", "--input", str(MODEL), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= {
+        "workload",
+        "fraction_served",
+        "mean_travel_time",
+        "p_all_busy",
+        "solve_seconds",
+    }
+    assert len(out["workload"]) == 4
+    assert len(out["fraction_served"]) == 4 and len(out["fraction_served"][0]) == 6
+    assert set(out["mean_travel_time"]) == {"overall", "by_atom"}
+    assert out["method"] == "exact"
+
+
+def test_hypercube_approx_method_is_selectable(capsys):
+    assert main(["patrol", "hypercube", "--input", str(MODEL), "--method", "approx", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["method"] == "approx"
+
+
+def test_hypercube_prints_a_readable_table_without_json(capsys):
+    assert main(["patrol", "hypercube", "--input", str(MODEL)]) == 0
+    out = capsys.readouterr().out
+    assert "RMP-A" in out and "A-north" in out and "workload" in out
+
+
+def test_queue_option_in_the_model_changes_the_line_capacity(tmp_path, capsys):
+    path = write_model(tmp_path, queue=True)
+    assert main(["patrol", "hypercube", "--input", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["p_lost"] == 0 and out["mean_queue_wait"] > 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"atoms": [{"rate": -1}] * 6}, "atoms[0].rate must be >= 0"),
+        ({"preference": [[0, 9]] + [[0]] * 5}, "preference[0] names unit 9"),
+        ({"travel_time": [[1.0, 2.0]]}, "'travel_time' field must be a units x atoms matrix"),
+        ({"service_rate": -1}, "'service_rate' field must be a float in (0, inf)"),
+        ({"queue": "yes"}, "'queue' field must be true or false"),
+    ],
+)
+def test_bad_models_get_one_line_naming_the_field(tmp_path, capsys, changes, message):
+    path = write_model(tmp_path, **changes)
+    assert main(["patrol", "hypercube", "--input", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and message in err and err.count("\n") == 1
+
+
+def test_a_missing_field_is_named(tmp_path, capsys):
+    data = json.loads(MODEL.read_text())
+    del data["preference"]
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(data))
+    assert main(["patrol", "hypercube", "--input", str(path)]) == 1
+    assert "'preference'" in capsys.readouterr().err
+
+
+def test_an_unreadable_file_exits_2(tmp_path, capsys):
+    assert main(["patrol", "hypercube", "--input", str(tmp_path / "none.json")]) == 2
+    assert capsys.readouterr().err.startswith("Error: cannot read")
+
+
+def test_invalid_json_is_one_line(tmp_path, capsys):
+    path = tmp_path / "bad.json"
+    path.write_text("{")
+    assert main(["patrol", "hypercube", "--input", str(path)]) == 1
+    assert "not valid JSON" in capsys.readouterr().err
+
+
+def test_simulate_reports_intervals(capsys):
+    assert (
+        main(
+            [
+                "patrol",
+                "simulate",
+                "--input",
+                str(MODEL),
+                "--calls",
+                "20000",
+                "--seed",
+                "1",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["workload_ci"]) == 4 and out["n_calls"] > 0
+
+
+@pytest.mark.parametrize("command", ["hypercube", "simulate"])
+def test_every_patrol_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["patrol", command, "--help"])
+    assert info.value.code == 0
+    assert "usage" in capsys.readouterr().out
