@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from openprecinct.accounts import permissions as perms
 from openprecinct.core.audit import audit_record
@@ -219,6 +220,9 @@ def _finalise(*, session: UploadSession, hasher: Any) -> EvidenceItem:
             "the file changed after recording or was cut short. Nothing was kept.",
         )
     key = secrets.token_hex(20)
+    recorded_at = meta.get("recorded_at")
+    if isinstance(recorded_at, str):
+        recorded_at = parse_datetime(recorded_at)
     with transaction.atomic():
         item = EvidenceItem.objects.create(
             title=meta.get("title", "")[:200],
@@ -229,9 +233,10 @@ def _finalise(*, session: UploadSession, hasher: Any) -> EvidenceItem:
             sha256=digest,
             device_sha256=manifest,
             storage_key=key,
-            officer_id=meta.get("officer_id"),
+            # The officer whose camera recorded it; by default whoever uploads.
+            officer_id=meta.get("officer_id") or session.created_by_id,
             device_id=str(meta.get("device_id", ""))[:100],
-            recorded_at=meta.get("recorded_at"),
+            recorded_at=recorded_at,
             location=str(meta.get("location", ""))[:200],
             latitude=meta.get("latitude"),
             longitude=meta.get("longitude"),

@@ -152,3 +152,23 @@ def test_the_purge_command_reports_what_it_did(footage, capsys):
     with time_machine.travel(RECORDED + timedelta(days=91), tick=False):
         call_command("evidence", "purge")
     assert f"queued for deletion (7-day undo): {footage.uuid}" in capsys.readouterr().out
+
+
+def test_the_digest_can_be_emailed_to_the_custodians(footage, personas, mailoutbox):
+    clerk = personas["records_clerk"]
+    clerk.email = "clerk@example.org"
+    clerk.save()
+    with time_machine.travel(RECORDED + timedelta(days=85), tick=False):
+        call_command("evidence", "digest", "--email")
+    assert mailoutbox[0].to == ["clerk@example.org"]
+    assert str(footage.uuid) in mailoutbox[0].body
+
+
+def test_every_evidence_command_has_help():
+    from django.core.management import load_command_class
+
+    command = load_command_class("openprecinct.evidence", "evidence")
+    parser = command.create_parser("openprecinct", "evidence")
+    text = parser.format_help()
+    for sub in ("verify", "purge", "digest"):
+        assert sub in text

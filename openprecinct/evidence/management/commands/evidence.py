@@ -25,6 +25,11 @@ class Command(BaseCommand):
         )
         digest = sub.add_parser("digest", help="Items to be deleted in the coming days.")
         digest.add_argument("--days", type=int, default=7)
+        digest.add_argument(
+            "--email",
+            action="store_true",
+            help="Also e-mail it to the custodians (commanding officer, records clerks).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         token = context.set_current(context.ActorContext(username="cli", source="cli"))
@@ -64,13 +69,28 @@ class Command(BaseCommand):
             f"{len(result.queued)} queued, {len(result.deleted)} deleted, {len(result.kept)} kept."
         )
 
-    def _digest(self, days: int = 7, **_: Any) -> None:
+    def _digest(self, days: int = 7, email: bool = False, **_: Any) -> None:
         from openprecinct.evidence.services import evidence_deletion_digest
 
         rows = evidence_deletion_digest(days=days)
-        self.stdout.write(f"Evidence to be deleted in the next {days} days: {len(rows)}")
+        lines = [f"Evidence to be deleted in the next {days} days: {len(rows)}"]
         for row in rows:
             blocked = f" (blocked: {row['blocked']})" if row["blocked"] else ""
-            self.stdout.write(
+            lines.append(
                 f"{row['when']:%Y-%m-%d} {row['uuid']} {row['title']}: {row['why']}{blocked}"
             )
+        self.stdout.write("\n".join(lines))
+        if email:
+            from django.core.mail import send_mail
+
+            from openprecinct.accounts import permissions as perms
+            from openprecinct.accounts.models import User
+
+            to = [
+                u.email
+                for u in User.objects.filter(role__in=perms.EVIDENCE_CUSTODIANS, is_active=True)
+                if u.email
+            ]
+            if to:
+                send_mail("Evidence deletions coming up", "\n".join(lines), None, to)
+            self.stderr.write(f"sent to {len(to)} custodian(s)")
