@@ -316,6 +316,19 @@ def run(argv: Sequence[str]) -> int:
     out = result.to_dict()
     out["default_method"] = DEFAULT_METHOD
     out["best_method"] = bt.select_winner(result) if result.periods_scored else None
+    if DEFAULT_METHOD in result.methods and result.periods_scored > 1:
+        # per-period paired comparison of every other method with the default (Wilcoxon)
+        for name in result.methods:
+            if name == DEFAULT_METHOD:
+                continue
+            tests = {}
+            for c in result.coverages:
+                pt = bt.paired_test(result, DEFAULT_METHOD, name, c)
+                tests[f"{c * 100:g}"] = {
+                    "mean_difference": None if not math.isfinite(pt.mean_difference)
+                    else round(pt.mean_difference, 6),
+                    "p_value": None if not math.isfinite(pt.p_value) else round(pt.p_value, 6)}
+            out["methods"][name]["paired_test_vs_default"] = tests
     out["input"] = report
     out["analysis_crs"] = dst.to_string()
     out["horizon"] = args.horizon
