@@ -13,19 +13,27 @@ from openprecinct.analytics.forecast.base import (
     datetime64_from_days,
     days_from_datetime64,
 )
+from openprecinct.analytics.forecast.blend import BlendForecast
 from openprecinct.analytics.forecast.counts import LongRunCounts, RecentCounts
+from openprecinct.analytics.forecast.gistar import GiStarForecast, GiStarResult, gi_star
 from openprecinct.analytics.forecast.hotspot import (
     KDEForecast,
     ProspectiveHotspot,
     RetrospectiveHotspot,
 )
 from openprecinct.analytics.forecast.registry import DEFAULT_METHOD, METHODS, make_method
+from openprecinct.analytics.forecast.sepp import ContinuousSEPP, GridETAS
 
 __all__ = [
     "DEFAULT_METHOD",
     "METHODS",
+    "BlendForecast",
+    "ContinuousSEPP",
     "Events",
     "Forecaster",
+    "GiStarForecast",
+    "GiStarResult",
+    "GridETAS",
     "KDEForecast",
     "LongRunCounts",
     "Period",
@@ -35,5 +43,6 @@ __all__ = [
     "RiskSurface",
     "datetime64_from_days",
     "days_from_datetime64",
+    "gi_star",
     "make_method",
 ]
