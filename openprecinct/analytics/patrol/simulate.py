@@ -1,4 +1,4 @@
-"""Discrete-event simulation of calls and patrol units, with batch-means confidence intervals.
+"""Discrete-event simulation of calls and patrol units, with 95% confidence intervals.
 
 Calls arrive at each atom as independent Poisson processes; each goes to the most preferred
 free unit on its atom's list (the same policy as the hypercube model); it is lost when every
@@ -6,16 +6,22 @@ unit is busy, or with ``queue=True`` waits first come, first served for the firs
 Busy time is drawn per call (exponential at the unit's service rate, or from a given sampler);
 travel time is read from the matrix and, as in the hypercube model, is part of busy time.
 
-What is sequential and what is not: which unit answers a call depends on which units are free
-at that instant, so the dispatch decisions run in one pass over the calls in time order
-(:func:`_dispatch`, about a microsecond a call). Everything else is vectorised with numpy:
-arrival times (a cumulative sum of exponential gaps), atoms, busy times and every statistic.
-There is no event heap: with calls in arrival order, a unit's "free at" time is all the state
-a decision needs.
+What is sequential and what is not. Within one run, which unit answers a call depends on
+which units are free at that instant, so calls must be decided in time order; there is no
+event heap, though: with calls in arrival order a unit's "free at" time is all the state a
+decision needs. Independent replications are not sequential with respect to each other, so
+the simulation runs R replications side by side: step ``k`` decides call ``k`` of every
+replication at once with numpy (an R x N array of free-at times, the preference lists
+gathered per replication). Arrival times (cumulative sums of exponential gaps), atoms, busy
+times and all statistics are drawn and computed in whole blocks. One million calls are
+1000 replications of 1000 calls: 1000 numpy steps instead of a million Python iterations.
+
+Confidence intervals come from the replications (independent and identically distributed
+after the warm-up of each is discarded): mean +- t(0.975, R-1) * sd / sqrt(R).
 
 References
 ----------
-Law, A. M. (2015). *Simulation Modeling and Analysis*, 5th ed., §9.5.3 (batch means).
+Law, A. M. (2015). *Simulation Modeling and Analysis*, 5th ed., §9.4 (replication/deletion).
 Larson, R. C. and Odoni, A. R. (1981). *Urban Operations Research*, ch. 5.
 """
 
@@ -45,7 +51,8 @@ class SimulationResult:
     Attributes mirror :class:`~openprecinct.analytics.patrol.hypercube.HypercubeResult`
     (workload, fraction_served (N x J), mean_travel_time (minutes), mean_travel_time_by_atom,
     p_all_busy, p_lost, mean_queue_wait (minutes)); ``<name>_ci`` is the half-width of the 95%
-    interval from batch means (Student t with ``batches - 1`` degrees of freedom).
+    interval over independent replications (Student t with ``batches - 1`` degrees of
+    freedom, ``batches`` being the number of replications).
     """
 
     workload: FloatArray
@@ -98,42 +105,57 @@ def _dispatch(
     scale: FloatArray,
     order: IntArray,
     queue: bool,
-    free_at: list[float],
 ) -> tuple[IntArray, FloatArray]:
-    """The sequential core: who answers each call, and when service starts.
+    """The sequential core, vectorised across replications.
 
-    Call ``k`` keeps unit ``n`` busy for ``work[k] * scale[n]`` hours.
-    Returns the unit of each call (-1: lost) and its start time; ``free_at`` (one float per
-    unit) is updated in place so blocks can be chained.
+    Arrays are (M calls, R replications), calls in arrival order within each replication.
+    Call ``k`` of replication ``r`` keeps unit ``n`` busy ``work[k, r] * scale[n]`` hours.
+    Returns the answering unit of every call (-1: lost) and the time its service starts.
     """
-    rows = [tuple(r) for r in order.tolist()]
-    n_units = len(free_at)
-    units = list(range(n_units))
-    out_unit = [0] * arrivals.size
-    out_start = arrivals.tolist()
-    times = out_start
-    amount = work.tolist()
-    per_unit = scale.tolist()
-    for k, a in enumerate(atoms.tolist()):
-        t = times[k]
-        for u in rows[a]:
-            if free_at[u] <= t:
-                free_at[u] = t + amount[k] * per_unit[u]
-                out_unit[k] = u
+    m, r = arrivals.shape
+    n = order.shape[1]
+    by_level = [np.ascontiguousarray(order[:, level]) for level in range(n)]
+    rows = np.arange(r)
+    free_at = np.zeros(r * n)  # unit n of replication r at r * n + n
+    unit = np.full((m, r), -1, dtype=np.int64)
+    start = arrivals.copy()
+    for k in range(m):
+        # try every replication's first choice, then the second for those still waiting...
+        pending, t, a, w = rows, arrivals[k], atoms[k], work[k]
+        for level in range(min(2, n)):
+            u = by_level[level][a]
+            slot = pending * n + u
+            ok = free_at[slot] <= t
+            if ok.any():
+                unit[k, pending[ok]] = u[ok]
+                free_at[slot[ok]] = t[ok] + w[ok] * scale[u[ok]]
+                keep = ~ok
+                pending, t, a, w = pending[keep], t[keep], a[keep], w[keep]
+            if not pending.size:
                 break
-        else:
-            if queue:
-                u = min(units, key=free_at.__getitem__)
-                start = free_at[u]
-                free_at[u] = start + amount[k] * per_unit[u]
-                out_unit[k] = u
-                out_start[k] = start
-            else:
-                out_unit[k] = -1
-    return np.asarray(out_unit, dtype=np.int64), np.asarray(out_start, dtype=np.float64)
+        if pending.size and n > 2:
+            # the few calls whose first two choices are busy: all later choices at once
+            pref = order[a, 2:]
+            free = free_at[pending[:, None] * n + pref] <= t[:, None]
+            pick = free.argmax(axis=1)
+            got = free[np.arange(pending.size), pick]
+            u = pref[np.arange(pending.size), pick][got]
+            took = pending[got]
+            unit[k, took] = u
+            free_at[took * n + u] = t[got] + w[got] * scale[u]
+            keep = ~got
+            pending, t, a, w = pending[keep], t[keep], a[keep], w[keep]
+        if queue and pending.size:
+            u = free_at.reshape(r, n)[pending].argmin(axis=1)
+            slot = pending * n + u
+            begin = free_at[slot]
+            free_at[slot] = begin + w * scale[u]
+            unit[k, pending] = u
+            start[k, pending] = begin
+    return unit, start
 
 
-def _check(system: PatrolSystem, n_calls: int, batches: int, warmup: float) -> None:
+def _check(system: PatrolSystem, n_calls: int, replications: int, warmup: float) -> None:
     if not isinstance(system, PatrolSystem):
         raise TypeError(f"simulate_patrol needs a PatrolSystem. Got {type(system).__name__}.")
     if isinstance(n_calls, bool) or not isinstance(n_calls, int) or n_calls < 1000:
@@ -141,10 +163,14 @@ def _check(system: PatrolSystem, n_calls: int, batches: int, warmup: float) -> N
             f"The 'n_calls' parameter of simulate_patrol must be an int in [1000, inf). "
             f"Got {n_calls!r} instead."
         )
-    if isinstance(batches, bool) or not isinstance(batches, int) or not 2 <= batches <= 1000:
+    if (
+        isinstance(replications, bool)
+        or not isinstance(replications, int)
+        or not 2 <= replications <= n_calls // 100
+    ):
         raise ValueError(
-            f"The 'batches' parameter of simulate_patrol must be an int in [2, 1000]. "
-            f"Got {batches!r} instead."
+            f"The 'replications' parameter of simulate_patrol must be an int in [2, "
+            f"n_calls / 100] (at least 100 calls each). Got {replications!r} instead."
         )
     if not 0.0 <= warmup < 0.5:
         raise ValueError(
@@ -158,12 +184,12 @@ def _check(system: PatrolSystem, n_calls: int, batches: int, warmup: float) -> N
         )
 
 
-def _mean_ci(per_batch: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Mean over axis 0 and the 95% half-width (NaN-aware: batches without data skipped)."""
-    count = np.sum(~np.isnan(per_batch), axis=0)
+def _mean_ci(per_rep: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Mean over axis 0 and the 95% half-width; replications without data are skipped."""
+    count = np.sum(~np.isnan(per_rep), axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.nanmean(per_batch, axis=0) if per_batch.size else per_batch
-        sd = np.nanstd(per_batch, axis=0, ddof=1)
+        mean = np.nanmean(per_rep, axis=0)
+        sd = np.nanstd(per_rep, axis=0, ddof=1)
         half = stats.t.ppf(0.975, np.maximum(count - 1, 1)) * sd / np.sqrt(count)
     return np.asarray(mean, dtype=np.float64), np.asarray(half, dtype=np.float64)
 
@@ -172,11 +198,10 @@ def simulate_patrol(
     system: PatrolSystem,
     *,
     n_calls: int = 200_000,
-    batches: int = 20,
-    warmup: float = 0.02,
+    replications: int | None = None,
+    warmup: float = 0.1,
     rng: np.random.Generator | int | None = None,
     service_sampler: ServiceSampler | None = None,
-    block: int = 262_144,
 ) -> SimulationResult:
     """Simulate ``n_calls`` calls through a dispatch system; estimates with 95% intervals.
 
@@ -185,65 +210,51 @@ def simulate_patrol(
     system : PatrolSystem
         Atoms (call rates per hour), units, travel minutes, preferences, lost or queued calls.
     n_calls : int
-        Calls to simulate (at least 1000).
-    batches : int
-        Number of batch means for the confidence intervals (Law 2015, §9.5.3): the calls
-        after the warm-up are cut into this many consecutive batches of equal size.
+        Calls to simulate in all replications together (at least 1000).
+    replications : int, optional
+        Independent runs, side by side; default ``n_calls // 1000`` (1000 calls each)
+        between 10 and 1000. Each starts with every unit free.
     warmup : float
-        Fraction of the calls discarded at the start (the system starts empty).
+        Fraction of each replication's calls discarded at its start (default 0.1).
     rng : numpy Generator, int seed or None
     service_sampler : callable ``(rng, size) -> ndarray``, optional
         Busy time of each call in hours, for a service distribution other than the
         exponential; when given, units' service rates are not used.
-    block : int
-        Calls drawn at once (memory versus overhead); results do not depend on it for a
-        given seed only when it is left unchanged.
 
     Returns
     -------
     SimulationResult
+        ``n_calls`` there counts the calls after warm-up; ``batches`` the replications.
     """
-    _check(system, n_calls, batches, warmup)
+    reps = replications if replications is not None else max(10, min(1000, n_calls // 1000))
+    _check(system, n_calls, reps, warmup)
     started = time.perf_counter()
     gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-    lam = system.rates
     total = system.total_rate
-    cum = np.cumsum(lam / total)
+    cum = np.cumsum(system.rates / total)
     cum[-1] = 1.0
     n = system.n_units
-    free_at = [0.0] * n
-    clock = 0.0
-    parts: list[tuple[FloatArray, IntArray, FloatArray, IntArray, FloatArray]] = []
-    done = 0
-    while done < n_calls:
-        m = min(block, n_calls - done)
-        gaps = gen.exponential(1.0 / total, m)
-        arrivals = clock + np.cumsum(gaps)
-        clock = float(arrivals[-1])
-        atoms = np.searchsorted(cum, gen.random(m), side="right").astype(np.int64)
-        if service_sampler is None:
-            work = gen.exponential(1.0, m)
-            scale = 1.0 / system.service_rates
-        else:
-            sample = np.asarray(service_sampler(gen, m), dtype=np.float64)
-            if sample.shape != (m,) or not np.isfinite(sample).all() or (sample < 0).any():
-                raise ValueError(
-                    "The 'service_sampler' parameter of simulate_patrol must return that many "
-                    "finite busy times >= 0 (hours)."
-                )
-            work, scale = sample, np.ones(n)
-        unit, start = _dispatch(arrivals, atoms, work, scale, system.order, system.queue, free_at)
-        served = unit >= 0
-        duration = np.zeros(m)
-        duration[served] = work[served] * scale[unit[served]]
-        parts.append((arrivals, atoms, start, unit, duration))
-        done += m
-    arrivals = np.concatenate([p[0] for p in parts])
-    atoms = np.concatenate([p[1] for p in parts])
-    start = np.concatenate([p[2] for p in parts])
-    unit = np.concatenate([p[3] for p in parts])
-    duration = np.concatenate([p[4] for p in parts])
-    return _summarise(system, arrivals, atoms, start, unit, duration, batches, warmup, started)
+    m = n_calls // reps
+    arrivals = np.cumsum(gen.exponential(1.0 / total, (m, reps)), axis=0)
+    atoms = np.searchsorted(cum, gen.random((m, reps)), side="right").astype(np.int64)
+    if service_sampler is None:
+        work = gen.exponential(1.0, (m, reps))
+        scale = 1.0 / system.service_rates
+    else:
+        sample = np.asarray(service_sampler(gen, m * reps), dtype=np.float64)
+        if sample.shape != (m * reps,) or not np.isfinite(sample).all() or (sample < 0).any():
+            raise ValueError(
+                "The 'service_sampler' parameter of simulate_patrol must return that many "
+                "finite busy times >= 0 (hours)."
+            )
+        work, scale = sample.reshape(m, reps), np.ones(n)
+    unit, start = _dispatch(arrivals, atoms, work, scale, system.order, system.queue)
+    served = unit >= 0
+    duration = np.where(served, work * scale[np.maximum(unit, 0)], 0.0)
+    skip = int(m * warmup)
+    return _summarise(
+        system, arrivals[skip:], atoms[skip:], start[skip:], unit[skip:], duration[skip:], started
+    )
 
 
 def _summarise(
@@ -253,56 +264,50 @@ def _summarise(
     start: FloatArray,
     unit: IntArray,
     duration: FloatArray,
-    batches: int,
-    warmup: float,
     started: float,
 ) -> SimulationResult:
+    """Per-replication statistics (arrays are calls x replications), then mean and CI."""
     n, n_atoms = system.n_units, system.n_atoms
-    first = int(arrivals.size * warmup)
-    per = (arrivals.size - first) // batches
-    sl = slice(first, first + per * batches)
-    arrivals, atoms, start, unit, duration = (
-        arrivals[sl],
-        atoms[sl],
-        start[sl],
-        unit[sl],
-        duration[sl],
-    )
-    batch = np.repeat(np.arange(batches), per)
-    edges = np.concatenate([[arrivals[0] - (arrivals[1] - arrivals[0])], arrivals[per - 1 :: per]])
-    span = np.diff(edges)  # hours covered by each batch
-    served = unit >= 0
-    waited = start > arrivals
+    per, reps = arrivals.shape
+    rep = np.tile(np.arange(reps), per)
+    arrivals_f = arrivals.ravel()
+    atoms_f, unit_f = atoms.ravel(), unit.ravel()
+    start_f, duration_f = start.ravel(), duration.ravel()
+    served = unit_f >= 0
+    waited = start_f > arrivals_f
     all_busy = ~served | waited
-    # workload: busy time of the calls arriving in a batch over the batch's length
-    busy = np.zeros((batches, n))
-    np.add.at(busy, (batch[served], unit[served]), duration[served])
-    workload = busy / span[:, None]
-    calls = np.zeros((batches, n_atoms))
-    np.add.at(calls, (batch, atoms), 1.0)
-    answered = np.zeros((batches, n, n_atoms))
-    np.add.at(answered, (batch[served], unit[served], atoms[served]), 1.0)
+    r_s, u_s, a_s = rep[served], unit_f[served], atoms_f[served]
+    # busy hours per call times calls per hour: with a fixed number of calls per replication
+    # the known call rate is the unbiased divisor (the observed time span is a random one)
+    busy = np.bincount(r_s * n + u_s, weights=duration_f[served], minlength=reps * n)
+    workload = busy.reshape(reps, n) / per * system.total_rate
+    calls = np.bincount(rep * n_atoms + atoms_f, minlength=reps * n_atoms).astype(float)
+    calls = calls.reshape(reps, n_atoms)
+    answered = np.bincount((r_s * n + u_s) * n_atoms + a_s, minlength=reps * n * n_atoms).astype(
+        float
+    )
+    answered = answered.reshape(reps, n, n_atoms)
+    trav_sum = np.bincount(
+        r_s * n_atoms + a_s,
+        weights=system.travel_time[u_s, a_s],
+        minlength=reps * n_atoms,
+    ).reshape(reps, n_atoms)
     with np.errstate(invalid="ignore", divide="ignore"):
         fraction = answered / calls[:, None, :]
-    travel = np.zeros(unit.size)
-    travel[served] = system.travel_time[unit[served], atoms[served]]
-    trav_sum = np.zeros((batches, n_atoms))
-    np.add.at(trav_sum, (batch[served], atoms[served]), travel[served])
-    with np.errstate(invalid="ignore", divide="ignore"):
         by_atom = trav_sum / answered.sum(axis=1)
         overall = trav_sum.sum(axis=1) / answered.sum(axis=(1, 2))
-    per_batch_busy = np.bincount(batch, weights=all_busy.astype(float), minlength=batches) / per
-    per_batch_lost = np.bincount(batch, weights=(~served).astype(float), minlength=batches) / per
-    wait_minutes = np.where(served, start - arrivals, 0.0) * 60.0
-    per_batch_wait = np.bincount(batch, weights=wait_minutes, minlength=batches) / per
+    per_rep_busy = np.bincount(rep, weights=all_busy.astype(float), minlength=reps) / per
+    per_rep_lost = np.bincount(rep, weights=(~served).astype(float), minlength=reps) / per
+    wait_minutes = np.where(served, start_f - arrivals_f, 0.0) * 60.0
+    per_rep_wait = np.bincount(rep, weights=wait_minutes, minlength=reps) / per
 
     w, w_ci = _mean_ci(workload)
     f, f_ci = _mean_ci(fraction)
     ba, ba_ci = _mean_ci(by_atom)
     ov, ov_ci = _mean_ci(overall[:, None])
-    pb, pb_ci = _mean_ci(per_batch_busy[:, None])
-    pl, pl_ci = _mean_ci(per_batch_lost[:, None])
-    qw, qw_ci = _mean_ci(per_batch_wait[:, None])
+    pb, pb_ci = _mean_ci(per_rep_busy[:, None])
+    pl, pl_ci = _mean_ci(per_rep_lost[:, None])
+    qw, qw_ci = _mean_ci(per_rep_wait[:, None])
     return SimulationResult(
         workload=w,
         workload_ci=w_ci,
@@ -318,7 +323,7 @@ def _summarise(
         p_lost_ci=float(pl_ci[0]),
         mean_queue_wait=float(qw[0]),
         mean_queue_wait_ci=float(qw_ci[0]),
-        n_calls=int(per * batches),
-        batches=batches,
+        n_calls=int(reps * per),
+        batches=reps,
         seconds=time.perf_counter() - started,
     )
