@@ -114,25 +114,32 @@ def _dispatch(
     """
     m, r = arrivals.shape
     n = order.shape[1]
-    by_level = [np.ascontiguousarray(order[:, level]) for level in range(n)]
     rows = np.arange(r)
     free_at = np.zeros(r * n)  # unit n of replication r at r * n + n
-    unit = np.full((m, r), -1, dtype=np.int64)
+    first = order[atoms, 0]  # (M, R): most calls go to their first choice
+    unit = first.copy()
+    first_slot = rows * n + first
+    first_end = arrivals + work * scale[first]
+    second = order[:, min(1, n - 1)]
     start = arrivals.copy()
     for k in range(m):
-        # try every replication's first choice, then the second for those still waiting...
-        pending, t, a, w = rows, arrivals[k], atoms[k], work[k]
-        for level in range(min(2, n)):
-            u = by_level[level][a]
+        t = arrivals[k]
+        slot = first_slot[k]
+        now_free = free_at[slot]
+        ok = now_free <= t
+        free_at[slot] = np.where(ok, first_end[k], now_free)
+        if ok.all():
+            continue
+        pending = np.flatnonzero(~ok)
+        t, a, w = t[pending], atoms[k, pending], work[k, pending]
+        if n > 1:  # the second choice, for the replications whose first was busy
+            u = second[a]
             slot = pending * n + u
             ok = free_at[slot] <= t
-            if ok.any():
-                unit[k, pending[ok]] = u[ok]
-                free_at[slot[ok]] = t[ok] + w[ok] * scale[u[ok]]
-                keep = ~ok
-                pending, t, a, w = pending[keep], t[keep], a[keep], w[keep]
-            if not pending.size:
-                break
+            unit[k, pending[ok]] = u[ok]
+            free_at[slot[ok]] = t[ok] + w[ok] * scale[u[ok]]
+            keep = ~ok
+            pending, t, a, w = pending[keep], t[keep], a[keep], w[keep]
         if pending.size and n > 2:
             # the few calls whose first two choices are busy: all later choices at once
             pref = order[a, 2:]
@@ -145,13 +152,17 @@ def _dispatch(
             free_at[took * n + u] = t[got] + w[got] * scale[u]
             keep = ~got
             pending, t, a, w = pending[keep], t[keep], a[keep], w[keep]
-        if queue and pending.size:
+        if not pending.size:
+            continue
+        if queue:
             u = free_at.reshape(r, n)[pending].argmin(axis=1)
             slot = pending * n + u
             begin = free_at[slot]
             free_at[slot] = begin + w * scale[u]
             unit[k, pending] = u
             start[k, pending] = begin
+        else:
+            unit[k, pending] = -1
     return unit, start
 
 
@@ -185,13 +196,24 @@ def _check(system: PatrolSystem, n_calls: int, replications: int, warmup: float)
 
 
 def _mean_ci(per_rep: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Mean over axis 0 and the 95% half-width; replications without data are skipped."""
-    count = np.sum(~np.isnan(per_rep), axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.nanmean(per_rep, axis=0)
-        sd = np.nanstd(per_rep, axis=0, ddof=1)
-        half = stats.t.ppf(0.975, np.maximum(count - 1, 1)) * sd / np.sqrt(count)
+    """Mean over the replications (axis 0) and the 95% half-width."""
+    reps = per_rep.shape[0]
+    mean = per_rep.mean(axis=0)
+    half = stats.t.ppf(0.975, reps - 1) * per_rep.std(axis=0, ddof=1) / np.sqrt(reps)
     return np.asarray(mean, dtype=np.float64), np.asarray(half, dtype=np.float64)
+
+
+def _ratio_ci(num: FloatArray, den: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Pooled ratio sum(num) / sum(den) over replications (axis 0), with the 95% half-width
+    of the classical ratio estimator (delta method); NaN where the denominator is zero."""
+    reps = num.shape[0]
+    total = den.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = num.sum(axis=0) / total
+        resid = num - np.nan_to_num(ratio) * den
+        sd = np.sqrt((resid**2).sum(axis=0) / (reps - 1))
+        half = stats.t.ppf(0.975, reps - 1) * sd * np.sqrt(reps) / total
+    return np.asarray(ratio, dtype=np.float64), np.asarray(half, dtype=np.float64)
 
 
 def simulate_patrol(
@@ -270,59 +292,56 @@ def _summarise(
     n, n_atoms = system.n_units, system.n_atoms
     per, reps = arrivals.shape
     rep = np.tile(np.arange(reps), per)
-    arrivals_f = arrivals.ravel()
-    atoms_f, unit_f = atoms.ravel(), unit.ravel()
-    start_f, duration_f = start.ravel(), duration.ravel()
-    served = unit_f >= 0
-    waited = start_f > arrivals_f
-    all_busy = ~served | waited
-    r_s, u_s, a_s = rep[served], unit_f[served], atoms_f[served]
+    served = unit.ravel() >= 0
+    lost = (~served).astype(np.float64)
+    waited = start.ravel() > arrivals.ravel()
+    u = np.maximum(unit.ravel(), 0)  # lost calls carry weight 0 below
+    a = atoms.ravel()
+    key_ru = rep * n + u
     # busy hours per call times calls per hour: with a fixed number of calls per replication
     # the known call rate is the unbiased divisor (the observed time span is a random one)
-    busy = np.bincount(r_s * n + u_s, weights=duration_f[served], minlength=reps * n)
+    busy = np.bincount(key_ru, weights=duration.ravel(), minlength=reps * n)
     workload = busy.reshape(reps, n) / per * system.total_rate
-    calls = np.bincount(rep * n_atoms + atoms_f, minlength=reps * n_atoms).astype(float)
-    calls = calls.reshape(reps, n_atoms)
-    answered = np.bincount((r_s * n + u_s) * n_atoms + a_s, minlength=reps * n * n_atoms).astype(
-        float
-    )
-    answered = answered.reshape(reps, n, n_atoms)
-    trav_sum = np.bincount(
-        r_s * n_atoms + a_s,
-        weights=system.travel_time[u_s, a_s],
-        minlength=reps * n_atoms,
+    calls = np.bincount(rep * n_atoms + a, minlength=reps * n_atoms).reshape(reps, n_atoms)
+    answered = np.asarray(
+        np.bincount(
+            key_ru * n_atoms + a, weights=served.astype(np.float64), minlength=reps * n * n_atoms
+        ),
+        dtype=np.float64,
+    ).reshape(reps, n, n_atoms)
+    travel = np.where(served, system.travel_time[u, a], 0.0)
+    trav_sum = np.asarray(
+        np.bincount(rep * n_atoms + a, weights=travel, minlength=reps * n_atoms),
+        dtype=np.float64,
     ).reshape(reps, n_atoms)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fraction = answered / calls[:, None, :]
-        by_atom = trav_sum / answered.sum(axis=1)
-        overall = trav_sum.sum(axis=1) / answered.sum(axis=(1, 2))
-    per_rep_busy = np.bincount(rep, weights=all_busy.astype(float), minlength=reps) / per
-    per_rep_lost = np.bincount(rep, weights=(~served).astype(float), minlength=reps) / per
-    wait_minutes = np.where(served, start_f - arrivals_f, 0.0) * 60.0
+    answered_by_atom = answered.sum(axis=1)
+    per_rep_busy = np.bincount(rep, weights=lost + waited, minlength=reps) / per
+    per_rep_lost = np.bincount(rep, weights=lost, minlength=reps) / per
+    wait_minutes = (start.ravel() - arrivals.ravel()) * 60.0
     per_rep_wait = np.bincount(rep, weights=wait_minutes, minlength=reps) / per
 
     w, w_ci = _mean_ci(workload)
-    f, f_ci = _mean_ci(fraction)
-    ba, ba_ci = _mean_ci(by_atom)
-    ov, ov_ci = _mean_ci(overall[:, None])
-    pb, pb_ci = _mean_ci(per_rep_busy[:, None])
-    pl, pl_ci = _mean_ci(per_rep_lost[:, None])
-    qw, qw_ci = _mean_ci(per_rep_wait[:, None])
+    f, f_ci = _ratio_ci(answered, np.broadcast_to(calls[:, None, :], answered.shape))
+    ba, ba_ci = _ratio_ci(trav_sum, answered_by_atom)
+    ov, ov_ci = _ratio_ci(trav_sum.sum(axis=1), answered_by_atom.sum(axis=1))
+    pb, pb_ci = _mean_ci(per_rep_busy)
+    pl, pl_ci = _mean_ci(per_rep_lost)
+    qw, qw_ci = _mean_ci(per_rep_wait)
     return SimulationResult(
         workload=w,
         workload_ci=w_ci,
         fraction_served=f,
         fraction_served_ci=f_ci,
-        mean_travel_time=float(ov[0]),
-        mean_travel_time_ci=float(ov_ci[0]),
+        mean_travel_time=float(ov),
+        mean_travel_time_ci=float(ov_ci),
         mean_travel_time_by_atom=ba,
         mean_travel_time_by_atom_ci=ba_ci,
-        p_all_busy=float(pb[0]),
-        p_all_busy_ci=float(pb_ci[0]),
-        p_lost=float(pl[0]),
-        p_lost_ci=float(pl_ci[0]),
-        mean_queue_wait=float(qw[0]),
-        mean_queue_wait_ci=float(qw_ci[0]),
+        p_all_busy=float(pb),
+        p_all_busy_ci=float(pb_ci),
+        p_lost=float(pl),
+        p_lost_ci=float(pl_ci),
+        mean_queue_wait=float(qw),
+        mean_queue_wait_ci=float(qw_ci),
         n_calls=int(reps * per),
         batches=reps,
         seconds=time.perf_counter() - started,
