@@ -56,7 +56,9 @@ def item_list(request: HttpRequest) -> HttpResponse:
     if not perms.can_view_evidence_list(request.user):
         return forbidden(request)
     q = request.GET.get("q", "")[:100]
-    qs = selectors.evidence_list_for_user(user=request.user, q=q)
+    status = request.GET.get("status", "")
+    status = status if status in ItemStatus.values else ""
+    qs = selectors.evidence_list_for_user(user=request.user, q=q, status=status)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -221,3 +221,47 @@ def test_the_evidence_list_page_uses_a_fixed_number_of_queries(
     login_verified(client, personas["sergeant"])
     with django_assert_max_num_queries(14):
         assert client.get(reverse("evidence:list")).status_code == 200
+
+
+def test_custodians_see_queued_deletions_and_redactions_on_their_home_page(personas, upload):
+    from openprecinct.core.dashboard import tasks_for
+
+    item = upload()
+    services.evidence_request_deletion(actor=personas["records_clerk"], item=item, reason="dup")
+    counts = {t.text: t.count for t in tasks_for(personas["commanding_officer"])}
+    assert counts["evidence items are queued for deletion (can still be undone)"] == 1
+    assert not any("evidence" in t.text for t in tasks_for(personas["patrol_officer"]))
+
+
+def test_actions_are_refused_to_roles_that_may_only_look(client, personas, upload):
+    item = upload()
+    login_verified(client, personas["patrol_officer"])
+    for name, data in [
+        ("hold", {"hold": "on", "reason": "x"}),
+        ("delete_request", {"reason": "x"}),
+        ("access", {"access_class": "standard", "do_not_disclose": "on"}),
+        ("share", {"recipient": "x", "days": 3}),
+    ]:
+        assert client.post(reverse(f"evidence:{name}", args=[item.uuid]), data).status_code == 403
+    item.refresh_from_db()
+    assert not item.legal_hold and item.status == "active" and not item.do_not_disclose
+    assert item.share_links.count() == 0
+
+
+def test_a_custodian_places_a_hold_from_the_item_page(client, personas, upload):
+    item = upload()
+    login_verified(client, personas["records_clerk"])
+    url = reverse("evidence:hold", args=[item.uuid])
+    assert client.post(url, {"hold": "on", "reason": "Smith v. City"}).status_code == 302
+    item.refresh_from_db()
+    assert item.legal_hold and item.custody.last().action == "hold"
+
+
+def test_someone_else_cannot_send_chunks_to_my_upload(client, personas):
+    login_verified(client, personas["patrol_officer"])
+    data = mp4_bytes(10_000)
+    url = _start(client, data).json()["url"]
+    client.logout()
+    login_verified(client, personas["sergeant"])
+    assert _put(client, url, data, 0, len(data) - 1).status_code == 404
+    assert client.get(url).status_code == 404
