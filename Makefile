@@ -18,11 +18,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-# Browser tests drive Debian's Chromium; nothing is downloaded at test time.
+# System packages from Debian: Chromium and its driver for the browser tests (nothing is
+# downloaded at test time), ffmpeg for evidence redaction.
 browser:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || \
-	  (echo "Install Chromium and its driver (Debian: apt-get install chromium chromium-driver)" && false)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v ffmpeg >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver ffmpeg >/dev/null) || \
+	  (echo "Install Chromium, its driver and ffmpeg (Debian: apt-get install chromium chromium-driver ffmpeg)" && false)
 
 setup: $(VENV)/.installed node_modules/.package-lock.json browser
 
