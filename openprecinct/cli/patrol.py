@@ -20,8 +20,12 @@ import numpy as np
 
 from openprecinct.analytics.patrol import (
     PatrolSystem,
+    compare_plans,
     hypercube,
+    max_covering,
+    p_median,
     patrol_system_from_dict,
+    pcam_from_dict,
     simulate_patrol,
 )
 from openprecinct.cli.errors import CLIError
@@ -69,8 +73,43 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=None, help="random seed (default: fresh)")
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
-    for name, adder in _EXTRA_COMMANDS.items():
-        adder(sub, name)
+    c = sub.add_parser(
+        "pcam",
+        help="fewest cars per tour meeting wait and patrol-frequency targets (PCAM, Erlang C)",
+    )
+    c.add_argument(
+        "--input",
+        required=True,
+        help="FILE.json: calls_per_hour (24 values), "
+        "service_minutes, targets, street_miles, patrol_speed_mph, tours",
+    )
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+
+    v = sub.add_parser(
+        "coverage",
+        help="choose patrol posts: maximal covering or p-median (exact integer programme)",
+    )
+    v.add_argument(
+        "--input",
+        required=True,
+        help="FILE.json: demand (per atom), travel_time "
+        "(candidates x atoms, minutes), optional candidates [{id}]",
+    )
+    v.add_argument("--posts", type=int, required=True, help="number of posts to open (p)")
+    v.add_argument("--objective", choices=["max-covering", "p-median"], default="max-covering")
+    v.add_argument(
+        "--radius", type=float, help="coverage standard in minutes (required for max-covering)"
+    )
+    v.add_argument("--json", action="store_true", help="print one JSON object")
+
+    m = sub.add_parser(
+        "compare",
+        help="two sector plans side by side: response times and workloads, with the assumptions",
+    )
+    m.add_argument("--current", required=True, help="PLAN.json in the hypercube model format")
+    m.add_argument("--proposed", required=True, help="PLAN.json in the hypercube model format")
+    m.add_argument("--method", choices=["exact", "approx", "auto"], default="auto")
+    m.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
 
@@ -199,10 +238,145 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-_EXTRA_COMMANDS: dict[str, Callable[[Any, str], None]] = {}
+def _cmd_pcam(args: argparse.Namespace) -> int:
+    data = _read_json(args.input)
+    try:
+        result = pcam_from_dict(data)
+    except ValueError as exc:
+        raise CLIError(f"{args.input}: {exc}") from None
+    if args.json:
+        _print_json(_finite(result.to_dict()))
+        return 0
+    rows = [
+        [
+            t.name,
+            f"{t.hours[0]:02d}-{t.hours[-1]:02d}",
+            str(t.cars),
+            t.binding,
+            f"{t.p_wait:.3f}",
+            f"{t.mean_wait_minutes:.2f}",
+            f"{t.patrol_frequency:.2f}",
+        ]
+        for t in result.tours
+    ]
+    print(_fmt_table(["tour", "hours", "cars", "set by", "P(wait)", "wait min", "patrols/h"], rows))
+    print("(worst hour of each tour; M/M/c with Erlang C, Chaiken and Dormont 1978)")
+    return 0
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no infinity: unbounded targets and waits become null."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    return value
+
+
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    data = _read_json(args.input)
+    if not isinstance(data, dict) or "demand" not in data or "travel_time" not in data:
+        raise CLIError(f"{args.input}: the file needs 'demand' and 'travel_time' fields")
+    try:
+        if args.objective == "max-covering":
+            if args.radius is None:
+                raise CLIError("--radius (minutes) is required with --objective max-covering")
+            result = max_covering(
+                data["demand"], data["travel_time"], p=args.posts, radius=args.radius
+            )
+        else:
+            result = p_median(data["demand"], data["travel_time"], p=args.posts, radius=args.radius)
+    except (TypeError, ValueError) as exc:
+        message = (
+            str(exc)
+            .replace("parameter of max_covering", "field")
+            .replace("parameter of p_median", "field")
+            .replace("The 'p' field", "--posts")
+        )
+        raise CLIError(f"{args.input}: {message}") from None
+    names = [
+        str(c.get("id", i)) if isinstance(c, dict) else str(c)
+        for i, c in enumerate(data.get("candidates", []))
+    ]
+    if len(names) != len(data["travel_time"]):
+        names = [str(i) for i in range(len(data["travel_time"]))]
+    out = result.to_dict()
+    out["site_ids"] = [names[i] for i in result.sites]
+    if args.json:
+        _print_json(_finite(out))
+        return 0
+    print(f"{result.objective}: open {', '.join(out['site_ids'])}")  # type: ignore[arg-type]
+    print(f"mean travel time to the nearest post {result.mean_travel_time:.2f} min")
+    if args.radius is not None:
+        print(f"demand within {args.radius:g} min: {result.covered_fraction:.1%}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    current = _load_system(args.current)
+    proposed = _load_system(args.proposed)
+    try:
+        result = compare_plans(current, proposed, method=args.method)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+    if args.json:
+        _print_json(_nan_to_none(result.to_dict(current.unit_ids, proposed.unit_ids)))
+        return 0
+    a, b = result.current, result.proposed
+    rows = [
+        [
+            "mean travel time (min)",
+            f"{a.mean_travel_time:.2f}",
+            f"{b.mean_travel_time:.2f}",
+            f"{b.mean_travel_time - a.mean_travel_time:+.2f}",
+        ],
+        [
+            "busiest car's workload",
+            f"{a.workload.max():.3f}",
+            f"{b.workload.max():.3f}",
+            f"{b.workload.max() - a.workload.max():+.3f}",
+        ],
+        [
+            "workload spread",
+            f"{result.workload_spread[0]:.3f}",
+            f"{result.workload_spread[1]:.3f}",
+            f"{result.workload_spread[1] - result.workload_spread[0]:+.3f}",
+        ],
+        [
+            "P(all cars busy)",
+            f"{a.p_all_busy:.4f}",
+            f"{b.p_all_busy:.4f}",
+            f"{b.p_all_busy - a.p_all_busy:+.4f}",
+        ],
+        [
+            "mean queue wait (min)",
+            f"{a.mean_queue_wait:.2f}",
+            f"{b.mean_queue_wait:.2f}",
+            f"{b.mean_queue_wait - a.mean_queue_wait:+.2f}",
+        ],
+    ]
+    print(_fmt_table(["", "current", "proposed", "change"], rows))
+    print()
+    for label, ids, res in (("current", current.unit_ids, a), ("proposed", proposed.unit_ids, b)):
+        print(
+            f"{label} workloads: "
+            + ", ".join(f"{u} {w:.2f}" for u, w in zip(ids, res.workload, strict=True))
+        )
+    print()
+    print("Assumptions:")
+    for line in result.assumptions:
+        print(f"  - {line}")
+    return 0
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "hypercube": _cmd_hypercube,
     "simulate": _cmd_simulate,
+    "pcam": _cmd_pcam,
+    "coverage": _cmd_coverage,
+    "compare": _cmd_compare,
 }
 
 

@@ -114,9 +114,87 @@ def test_simulate_reports_intervals(capsys):
     assert len(out["workload_ci"]) == 4 and out["n_calls"] > 0
 
 
-@pytest.mark.parametrize("command", ["hypercube", "simulate"])
+@pytest.mark.parametrize("command", ["hypercube", "simulate", "pcam", "coverage", "compare"])
 def test_every_patrol_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as info:
         main(["patrol", command, "--help"])
     assert info.value.code == 0
     assert "usage" in capsys.readouterr().out
+
+
+def test_pcam_prints_cars_per_tour_as_json(capsys):
+    assert main(["patrol", "pcam", "--input", str(FIXTURES / "pcam_day.json"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [t["name"] for t in out["tours"]][0].startswith("first platoon")
+    assert all(t["cars"] >= 1 and t["p_wait"] <= 0.15 for t in out["tours"])
+
+
+def test_pcam_table_and_a_bad_field(tmp_path, capsys):
+    assert main(["patrol", "pcam", "--input", str(FIXTURES / "pcam_day.json")]) == 0
+    assert "cars" in capsys.readouterr().out
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"calls_per_hour": [1.0] * 24, "service_minutes": -3}))
+    assert main(["patrol", "pcam", "--input", str(path)]) == 1
+    assert "'service_minutes' field must be a float in (0, inf)" in capsys.readouterr().err
+
+
+def test_coverage_chooses_posts_by_name(capsys):
+    assert (
+        main(
+            [
+                "patrol",
+                "coverage",
+                "--input",
+                str(FIXTURES / "posts.json"),
+                "--posts",
+                "2",
+                "--radius",
+                "5",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["site_ids"]) == 2 and out["objective"] == "max_covering"
+    assert (
+        main(
+            [
+                "patrol",
+                "coverage",
+                "--input",
+                str(FIXTURES / "posts.json"),
+                "--posts",
+                "2",
+                "--objective",
+                "p-median",
+            ]
+        )
+        == 0
+    )
+    assert "p_median: open" in capsys.readouterr().out
+
+
+def test_coverage_needs_a_radius_and_a_sensible_number_of_posts(capsys):
+    path = str(FIXTURES / "posts.json")
+    assert main(["patrol", "coverage", "--input", path, "--posts", "2"]) == 1
+    assert "--radius" in capsys.readouterr().err
+    assert main(["patrol", "coverage", "--input", path, "--posts", "9", "--radius", "5"]) == 1
+    assert "--posts must be an int in [1, 5]" in capsys.readouterr().err
+
+
+def test_compare_shows_both_plans_and_the_assumptions(capsys):
+    args = [
+        "patrol",
+        "compare",
+        "--current",
+        str(MODEL),
+        "--proposed",
+        str(FIXTURES / "model_small_proposed.json"),
+    ]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "current" in out and "proposed" in out and "Assumptions:" in out
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) >= {"current", "proposed", "travel_time_change", "assumptions"}
