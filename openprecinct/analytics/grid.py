@@ -250,6 +250,13 @@ class HexGrid(Grid):
         self.centers = np.column_stack([cx[valid][order], cy[valid][order]])
         self._lookup = {(int(a), int(b)): i
                         for i, (a, b) in enumerate(zip(self.q, self.r, strict=True))}
+        # dense (q, r) -> cell table for vectorised lookups
+        self._q0 = int(self.q.min()) if self.q.size else 0
+        self._r0 = int(self.r.min()) if self.r.size else 0
+        nq = int(self.q.max()) - self._q0 + 1 if self.q.size else 1
+        nr = int(self.r.max()) - self._r0 + 1 if self.r.size else 1
+        self._table = np.full((nq, nr), -1, dtype=np.intp)
+        self._table[self.q - self._q0, self.r - self._r0] = np.arange(self.q.size)
         self.cell_area = _SQRT3 / 2 * w * w
 
     def __repr__(self) -> str:
@@ -283,8 +290,11 @@ class HexGrid(Grid):
         fix_r = ~fix_q & (dr > ds)
         q = np.where(fix_q, -r - s, q)
         r = np.where(fix_r, -q - s, r)
-        res = np.array([self._lookup.get((int(a), int(b)), -1) for a, b in zip(q, r, strict=True)],
-                       dtype=np.intp)
+        qi = q.astype(np.intp) - self._q0
+        ri = r.astype(np.intp) - self._r0
+        inside = (qi >= 0) & (ri >= 0) & (qi < self._table.shape[0]) & (ri < self._table.shape[1])
+        res = np.full(qi.shape, -1, dtype=np.intp)
+        res[inside] = self._table[qi[inside], ri[inside]]
         out[ok] = res
         return out
 
