@@ -96,3 +96,63 @@ class RedactionForm(forms.Form):
 class ReviewForm(forms.Form):
     approve = forms.BooleanField(required=False)
     note = forms.CharField(required=False, max_length=300)
+
+
+class AircraftForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        from openprecinct.evidence.models import Aircraft
+
+        model = Aircraft
+        fields = [
+            "registration",
+            "name",
+            "make",
+            "model",
+            "serial_number",
+            "status",
+            "in_service_since",
+            "camera",
+            "thermal_camera",
+            "optical_zoom",
+            "spotlight",
+            "loudspeaker",
+            "facial_recognition",
+            "max_flight_minutes",
+            "public_notes",
+        ]
+
+
+class FlightForm(forms.Form):
+    aircraft = forms.ModelChoiceField(queryset=None)  # set in __init__
+    purpose = forms.CharField(max_length=120)
+    launched_at = forms.DateTimeField(help_text="YYYY-MM-DD HH:MM")
+    ended_at = forms.DateTimeField(help_text="YYYY-MM-DD HH:MM")
+    outcome = forms.ChoiceField(choices=())
+    legal_authority = forms.CharField(max_length=200)
+    max_altitude_ft = forms.IntegerField(required=False, min_value=0, max_value=2000)
+    recording = forms.BooleanField(required=False)
+    footage_retention = forms.CharField(required=False, max_length=200)
+    call_reference = forms.CharField(required=False, max_length=64)
+    flight_path = forms.CharField(
+        required=False, help_text="JSON: [[latitude, longitude], ...]", widget=forms.Textarea
+    )
+    published = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from openprecinct.evidence.models import Aircraft, Flight
+
+        super().__init__(*args, **kwargs)
+        self.fields["aircraft"].queryset = Aircraft.objects.filter(  # type: ignore[attr-defined]
+            status=Aircraft.Status.IN_SERVICE
+        )
+        self.fields["outcome"].choices = Flight.Outcome.choices  # type: ignore[attr-defined]
+
+    def clean_flight_path(self) -> list[Any]:
+        raw = self.cleaned_data.get("flight_path") or "[]"
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise forms.ValidationError("Not valid JSON.") from None
+        if not isinstance(value, list):
+            raise forms.ValidationError("Give a list of [latitude, longitude] points.")
+        return value

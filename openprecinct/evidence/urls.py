@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openprecinct.evidence import views
+from openprecinct.evidence import drone_views, views
 
 app_name = "evidence"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("uploads/", views.upload_start, name="upload_start"),
     path("uploads/<uuid:upload_uuid>/", views.upload_chunk, name="upload_chunk"),
     path("redactions/", views.redaction_queue, name="redactions"),
+    path("drones/", drone_views.flight_list, name="drone_flights"),
+    path("drones/flights/new/", drone_views.flight_create, name="drone_flight_create"),
+    path("drones/aircraft/new/", drone_views.aircraft_create, name="drone_aircraft_create"),
     path("redactions/<int:redaction_id>/review/", views.redaction_review, name="redaction_review"),
     path("<uuid:item_uuid>/", views.item_detail, name="detail"),
     path("<uuid:item_uuid>/stream/", views.item_stream, name="stream"),

@@ -116,3 +116,33 @@ def test_a_flight_needs_a_legal_authority_and_a_sworn_pilot(aircraft, personas):
         drones.flight_record(
             pilot=personas["sergeant"], legal_authority="warrant", flight_path=[[200, 0]], **base
         )
+
+
+def test_a_pilot_records_a_flight_from_the_staff_page(client, personas, aircraft):
+    from tests.conftest import login_verified
+
+    login_verified(client, personas["patrol_officer"])
+    response = client.post(
+        reverse("evidence:drone_flight_create"),
+        {
+            "aircraft": aircraft.pk,
+            "purpose": "Burglary in progress",
+            "launched_at": "2026-11-20 22:10",
+            "ended_at": "2026-11-20 22:31",
+            "outcome": "no_action",
+            "legal_authority": "Exigent circumstances",
+            "flight_path": "[[40.64, -74.08], [40.641, -74.081]]",
+            "published": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert "Burglary in progress" in client.get(reverse("drones:flight_log")).content.decode()
+
+
+def test_staff_drone_pages_are_for_sworn_staff(client, personas):
+    from tests.conftest import login_verified
+
+    for name in ("crime_analyst", "oversight_member", "outsider"):
+        client.logout()
+        login_verified(client, personas[name])
+        assert client.get(reverse("evidence:drone_flights")).status_code == 403, name
