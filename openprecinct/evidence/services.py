@@ -489,6 +489,9 @@ def evidence_undo_deletion(*, actor: Any, item: EvidenceItem) -> EvidenceItem:
     return item
 
 
+STALE_UPLOAD = timedelta(days=7)
+
+
 @dataclass(frozen=True)
 class PurgeResult:
     queued: tuple[str, ...]
@@ -498,6 +501,7 @@ class PurgeResult:
 
 def evidence_purge(*, now: datetime | None = None) -> PurgeResult:
     """Queue items whose retention ended, and delete queued items whose undo window passed.
+    Partial uploads abandoned for a week are discarded too.
 
     A deleted item keeps its row as a tombstone (title, hash, size, custody chain); only the
     file goes. Holds and open complaint/case links stop both steps.
@@ -535,6 +539,11 @@ def evidence_purge(*, now: datetime | None = None) -> PurgeResult:
             )
             transaction.on_commit(lambda key=item.storage_key: evidence_storage().delete(key))
         deleted.append(str(item.uuid))
+    stale = UploadSession.objects.filter(
+        status=UploadSession.Status.OPEN, created_at__lt=now - STALE_UPLOAD
+    )
+    for session in stale:
+        _reject(session, "The upload was abandoned (no chunk for a week); start it again.")
     return PurgeResult(tuple(queued), tuple(deleted), tuple(kept))
 
 

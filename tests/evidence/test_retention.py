@@ -172,3 +172,20 @@ def test_every_evidence_command_has_help():
     text = parser.format_help()
     for sub in ("verify", "purge", "digest"):
         assert sub in text
+
+
+def test_the_purge_discards_uploads_abandoned_for_a_week(personas, evidence_dirs):
+    from tests.evidence.conftest import mp4_bytes, stored_files
+
+    with time_machine.travel(RECORDED, tick=False):
+        session = services.evidence_upload_start(
+            user=personas["patrol_officer"],
+            filename="bwc.mp4",
+            content_type="video/mp4",
+            total_bytes=len(mp4_bytes(1000)),
+            metadata={"title": "x"},
+        )
+    assert stored_files(evidence_dirs)
+    _purge_at(RECORDED + timedelta(days=8))
+    session.refresh_from_db()
+    assert session.status == "rejected" and stored_files(evidence_dirs) == []
