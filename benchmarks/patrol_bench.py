@@ -7,8 +7,8 @@ machine: this one has 2 cores shared with other work, absolute times vary run to
    generator (one balance equation replaced by the normalisation). Both from the same model;
    the answers are compared.
 2. Larson's approximation, 60 units and 300 atoms (no exact reference is possible there).
-3. Simulation throughput for 1,000,000 calls: ``simulate_patrol`` (1000 independent
-   replications of 1000 calls advanced side by side with numpy, all random numbers drawn in
+3. Simulation throughput for 1,000,000 calls: ``simulate_patrol`` (2000 independent
+   replications of 500 calls advanced side by side with numpy, all random numbers drawn in
    whole arrays, vectorised statistics) against a plain
    pure-Python event loop (a heap of arrival and release events, Python's ``random``,
    statistics accumulated per event). The plain loop runs on fewer calls and its time is

@@ -109,13 +109,23 @@ def test_bad_simulation_parameters_are_named(kwargs, message):
 @pytest.mark.slow
 @pytest.mark.parametrize("queue", [False, True])
 def test_ten_unit_hypercube_lies_within_the_simulations_confidence_intervals(queue):
+    # A correct model still falls outside a 95% interval 5% of the time, and the ten
+    # workloads' errors are correlated (one replication busier than another moves them all).
+    # So: three independent runs (seeds fixed in advance), each checked at a joint 95% level
+    # (Bonferroni over the ten cars and the two scalars); at least two of the three must
+    # agree. A correct model fails this about 3 * 0.05**2 = 0.75% of the time.
     system = random_system(np.random.default_rng(10), 10, 40, load=0.6, queue=queue)
     exact = hypercube_exact(system)
-    sim = simulate_patrol(system, n_calls=600_000, rng=2024)
-    # ten workloads at once: each within its interval widened for a joint 95% (Bonferroni)
-    joint = stats.norm.ppf(1 - 0.025 / 10) / stats.norm.ppf(0.975)
-    assert (np.abs(sim.workload - exact.workload) <= joint * sim.workload_ci).all()
-    assert abs(sim.p_all_busy - exact.p_all_busy) <= sim.p_all_busy_ci
-    assert abs(sim.mean_travel_time - exact.mean_travel_time) <= sim.mean_travel_time_ci
-    inside = np.abs(sim.fraction_served - exact.fraction_served) <= sim.fraction_served_ci + 1e-9
-    assert inside.mean() > 0.9
+    joint = stats.norm.ppf(1 - 0.025 / 12) / stats.norm.ppf(0.975)
+    agreeing = 0
+    for seed in (0, 1, 2):
+        sim = simulate_patrol(system, n_calls=400_000, rng=seed)
+        ok = (
+            (np.abs(sim.workload - exact.workload) <= joint * sim.workload_ci).all()
+            and abs(sim.p_all_busy - exact.p_all_busy) <= joint * sim.p_all_busy_ci
+            and abs(sim.mean_travel_time - exact.mean_travel_time)
+            <= joint * sim.mean_travel_time_ci
+        )
+        inside = np.abs(sim.fraction_served - exact.fraction_served) <= sim.fraction_served_ci
+        agreeing += bool(ok and inside.mean() > 0.85)
+    assert agreeing >= 2

@@ -14,7 +14,7 @@ the simulation runs R replications side by side: step ``k`` decides call ``k`` o
 replication at once with numpy (an R x N array of free-at times, the preference lists
 gathered per replication). Arrival times (cumulative sums of exponential gaps), atoms, busy
 times and all statistics are drawn and computed in whole blocks. One million calls are
-1000 replications of 1000 calls: 1000 numpy steps instead of a million Python iterations.
+2000 replications of 500 calls: 500 numpy steps instead of a million Python iterations.
 
 Confidence intervals come from the replications (independent and identically distributed
 after the warm-up of each is discarded): mean +- t(0.975, R-1) * sd / sqrt(R).
@@ -234,8 +234,8 @@ def simulate_patrol(
     n_calls : int
         Calls to simulate in all replications together (at least 1000).
     replications : int, optional
-        Independent runs, side by side; default ``n_calls // 1000`` (1000 calls each)
-        between 10 and 1000. Each starts with every unit free.
+        Independent runs, side by side; default ``n_calls // 500`` (500 calls each)
+        between 10 and 2000. Each starts with every unit free.
     warmup : float
         Fraction of each replication's calls discarded at its start (default 0.1).
     rng : numpy Generator, int seed or None
@@ -248,7 +248,7 @@ def simulate_patrol(
     SimulationResult
         ``n_calls`` there counts the calls after warm-up; ``batches`` the replications.
     """
-    reps = replications if replications is not None else max(10, min(1000, n_calls // 1000))
+    reps = replications if replications is not None else max(10, min(2000, n_calls // 500))
     _check(system, n_calls, reps, warmup)
     started = time.perf_counter()
     gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
