@@ -162,6 +162,20 @@ def evidence_upload_chunk(
     return session
 
 
+def evidence_upload_finish(*, user: Any, session: UploadSession) -> EvidenceItem:
+    """Finalise again an upload whose bytes all arrived but whose finalising failed (for
+    example object storage was unreachable): the partial file is still there."""
+    session = UploadSession.objects.get(pk=session.pk)
+    if session.created_by_id != user.pk or session.status != UploadSession.Status.OPEN:
+        raise ApplicationError("This upload is not open.", extra={"offset": None})
+    if session.received_bytes != session.total_bytes:
+        raise ApplicationError(
+            f"Send the bytes from offset {session.received_bytes}.",
+            extra={"offset": session.received_bytes},
+        )
+    return _finalise(session=session, hasher=_hasher_at(session, upload_partial_path(session)))
+
+
 def _receive(
     *, user: Any, session: UploadSession, start: int, length: int, body: Any
 ) -> tuple[UploadSession, Any]:

@@ -101,7 +101,8 @@ def upload_start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "PUT"])
 def upload_chunk(request: HttpRequest, upload_uuid: Any) -> HttpResponse:
     """GET: how many bytes arrived (to resume). PUT with ``Content-Range: bytes a-b/total``:
-    append a chunk; the last one finalises the item."""
+    append a chunk; the last one finalises the item. ``Content-Range: bytes */total`` with no
+    body retries finalising an upload whose bytes all arrived."""
     if not perms.can_upload_evidence(request.user):
         return forbidden(request)
     session = selectors.upload_session_for_user(user=request.user, upload_uuid=upload_uuid)
@@ -114,7 +115,18 @@ def upload_chunk(request: HttpRequest, upload_uuid: Any) -> HttpResponse:
                 "error": session.error,
             }
         )
-    match = CONTENT_RANGE.match(request.headers.get("Content-Range", ""))
+    content_range = request.headers.get("Content-Range", "")
+    if content_range == f"bytes */{session.total_bytes}":
+        # Every byte arrived but finalising failed: try it again.
+        try:
+            item = services.evidence_upload_finish(user=request.user, session=session)
+        except UploadRejected as exc:
+            return JsonResponse({"error": exc.message}, status=400)
+        except ApplicationError as exc:
+            return JsonResponse({"error": exc.message, **exc.extra}, status=409)
+        url = reverse("evidence:detail", args=[item.uuid])
+        return JsonResponse({"item": str(item.uuid), "sha256": item.sha256, "url": url}, status=201)
+    match = CONTENT_RANGE.match(content_range)
     if not match:
         return JsonResponse(
             {"error": "Send a Content-Range header: bytes <first>-<last>/<total>."}, status=400

@@ -169,3 +169,20 @@ def test_a_refused_upload_stays_refused(personas, evidence_dirs):
     session.refresh_from_db()
     assert session.status == "rejected"
     assert stored_files(evidence_dirs) == []
+
+
+def test_a_failed_finalise_can_be_retried_without_resending(personas, settings, tmp_path):
+    officer = personas["patrol_officer"]
+    data = mp4_bytes(20_000)
+    session = _start(officer, data)
+    good = settings.OPENPRECINCT_EVIDENCE_STORAGE
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    settings.OPENPRECINCT_EVIDENCE_STORAGE = f"file://{blocker}/store"  # storage unreachable
+    with pytest.raises(OSError):
+        _send(officer, session, data, 0, len(data))
+    assert EvidenceItem.objects.count() == 0
+    settings.OPENPRECINCT_EVIDENCE_STORAGE = good
+    services._hashers.clear()
+    item = services.evidence_upload_finish(user=officer, session=session)
+    assert item.sha256 == hashlib.sha256(data).hexdigest()
