@@ -6,6 +6,8 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openprecinct.analytics.patrol import (
     PatrolSystem,
@@ -255,3 +257,27 @@ def test_results_are_frozen():
     result = hypercube_exact(random_system(np.random.default_rng(2), 2, 2, 0.5))
     with pytest.raises(AttributeError):
         result.p_all_busy = 0.0  # type: ignore[misc]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n_units=st.integers(1, 5),
+    n_atoms=st.integers(1, 6),
+    load=st.floats(0.05, 0.95),
+    seed=st.integers(0, 10_000),
+    queue=st.booleans(),
+)
+def test_any_small_system_keeps_the_invariants_and_matches_brute_force(
+    n_units, n_atoms, load, seed, queue
+):
+    system = random_system(np.random.default_rng(seed), n_units, n_atoms, load, queue=queue)
+    result = hypercube_exact(system)
+    assert ((result.workload >= 0) & (result.workload <= 1)).all()
+    np.testing.assert_allclose(result.fraction_served.sum(axis=0), 1 - result.p_lost, atol=1e-9)
+    if not queue:
+        workload, served, _ = brute_force(system)
+        np.testing.assert_allclose(result.workload, workload, atol=1e-9)
+        np.testing.assert_allclose(result.fraction_served, served, atol=1e-9)
+    approx = hypercube_approx(system)
+    assert ((approx.workload >= 0) & (approx.workload <= 1)).all()
+    np.testing.assert_allclose(approx.fraction_served.sum(axis=0), 1 - approx.p_lost, atol=1e-9)
