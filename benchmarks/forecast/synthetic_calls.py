@@ -31,13 +31,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--spread", type=float, default=1.5, help="sigma of log address weights")
     p.add_argument("--repeat", type=float, default=0.3, help="repeat calls per call")
     p.add_argument("--test-days", type=int, default=28)
+    p.add_argument("--points", help="CSV with x,y columns (metres) to place addresses on, e.g. "
+                   "the f120.csv that shared/bench/prepare_nypd.py writes (the published runs)")
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
     rng = np.random.default_rng(a.seed)
-    f = pd.read_csv(DATA / "nypd_crime_map_felonies_si_2013_2015.csv.gz")
-    f = f[f["_precinct_2024"].astype(str) == "120"]
-    bx, by = geo.transform_xy(f["X"].to_numpy(float), f["Y"].to_numpy(float), src_crs=2263)
-    base = np.unique(np.column_stack([bx, by]), axis=0)
+    if a.points:
+        base = pd.read_csv(a.points)[["x", "y"]].drop_duplicates().to_numpy()
+    else:
+        f = pd.read_csv(DATA / "nypd_crime_map_felonies_si_2013_2015.csv.gz")
+        f = f[f["_precinct_2024"].astype(str) == "120"]
+        bx, by = geo.transform_xy(f["X"].to_numpy(float), f["Y"].to_numpy(float), src_crs=2263)
+        base = np.unique(np.column_stack([bx, by]), axis=0)
     n_addr = 6000
     addr = base[rng.integers(0, len(base), n_addr)] + rng.normal(0, 80, (n_addr, 2))
     w = rng.lognormal(0, a.spread, n_addr)
