@@ -188,7 +188,8 @@ def load_events(args: argparse.Namespace
     if "category" in cols:
         cat = df[cols["category"]].astype(str).str.strip()
         if not args.include_discretionary:
-            disc = cat.map(is_discretionary).astype(bool)
+            flags = {c: is_discretionary(c) for c in cat.unique()}  # once per category
+            disc = cat.map(flags).astype(bool)
             report["discretionary_excluded"] = int(disc.sum())
             if disc.any():
                 names = sorted(set(cat[disc]))[:5]
