@@ -10,6 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from openprecinct.core.audit import audit_record
 from openprecinct.core.errors import ApplicationError
 
 
@@ -34,6 +35,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if isinstance(
+        exc,
+        exceptions.PermissionDenied | exceptions.NotAuthenticated | exceptions.AuthenticationFailed,
+    ):
+        request = context.get("request")
+        audit_record(
+            action="access.denied",
+            object_type="api",
+            object_id=(request.path if request is not None else "")[:64],
+            outcome="denied",
+            details={"reason": type(exc).__name__},
+        )
     detail = response.data
     code = getattr(exc, "default_code", "error")
     if isinstance(exc, exceptions.APIException):

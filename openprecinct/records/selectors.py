@@ -10,6 +10,7 @@ from django.http import Http404
 
 from openprecinct.accounts import permissions as perms
 from openprecinct.accounts.models import User
+from openprecinct.core.audit import audit_record
 from openprecinct.records.models import Incident, ReportStatus
 
 SORTS = {
@@ -100,7 +101,12 @@ def incident_get_for_user(*, user: User, incident_id: int) -> Incident:
     incident = (
         Incident.objects.select_related("author", "approved_by").filter(pk=incident_id).first()
     )
-    if incident is None or not perms.can_view_record(user, incident):
+    if incident is None:
+        raise Http404("No such record.")
+    if not perms.can_view_record(user, incident):
+        # The same 404 as a missing record, so a sealed record's existence never leaks; the
+        # refusal is still written down.
+        audit_record(action="incident.view", obj=incident, outcome="denied")
         raise Http404("No such record.")
     return incident
 
