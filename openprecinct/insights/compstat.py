@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,11 @@ from openprecinct.analytics.compstat import (
     CompStatReport,
     compstat_reports,
     report_to_dict,
+)
+from openprecinct.analytics.compstat_history import (
+    HistoricalPerspective,
+    annual_counts_from_frame,
+    historical_perspective,
 )
 from openprecinct.analytics.compstat_stats import (
     Reclassification,
@@ -116,6 +122,7 @@ class CompStatView:
     trend: tuple[TrendWeek, ...]
     sector_changes: dict[str, float | None]
     reclassified: tuple[Reclassification, ...] = ()
+    perspective: HistoricalPerspective | None = None
 
     def as_dicts(self) -> list[dict[str, Any]]:
         return [report_to_dict(r) for r in self.reports]
@@ -170,7 +177,31 @@ def compstat_view(
         reclassified=compstat_reclassifications(
             user=user, precinct=precinct, sector=sector, week_ending=week
         ),
+        perspective=None if sector else compstat_perspective(precinct=precinct, year=week.year),
     )
+
+
+ANNUAL_FILE = "nypd_annual_crime_si_1993_2025.csv.gz"
+
+
+@lru_cache(maxsize=1)
+def _annual() -> dict[tuple[str, str], dict[int, int]]:
+    from django.conf import settings
+
+    frame = pd.read_csv(settings.OPENPRECINCT_DEMO_DATA_DIR / ANNUAL_FILE)
+    return annual_counts_from_frame(frame)
+
+
+def compstat_perspective(*, precinct: str, year: int) -> HistoricalPerspective | None:
+    """NYPD's Historical Perspective (complete years) from the bundled published aggregates."""
+    annual = _annual()
+    if not any(geography == precinct for geography, _ in annual):
+        return None
+    last_year = year - 1
+    published = {y for (g, _), years in annual.items() if g == precinct for y in years}
+    if last_year not in published:
+        last_year = max(published)
+    return historical_perspective(annual, geography=precinct, last_year=last_year)
 
 
 def compstat_reclassifications(

@@ -168,3 +168,17 @@ def test_reclassifications_show_downgrades_by_when_they_were_made(client, person
     wtd = {(r.category, r.period): r for r in view.reclassified}
     assert wtd[("Burglary", "wtd")].downgraded_out == 1
     assert wtd[("Petit Larceny", "ytd")].downgraded_in == 1
+
+
+def test_the_historical_perspective_comes_from_nypd_published_annual_counts(
+    client, personas, records
+):
+    login_verified(client, personas["crime_analyst"])
+    response = client.get(
+        "/insights/compstat/", {"precinct": "120", "week_ending": WEEK_ENDING.isoformat()}
+    )
+    perspective = response.context["view"].perspective
+    assert perspective.last_year == 2024
+    burglary = next(line for line in perspective.lines if line.category == "Burglary")
+    assert dict(burglary.counts)[1993] == 1705  # NYPD's published count for the 120th in 1993
+    assert b'id="perspective"' in response.content
