@@ -47,7 +47,6 @@ class CustodyAction(models.TextChoices):
     RESTORE = "restore", "Deletion undone (restored)"
     DELETE = "delete", "Deleted (tombstone kept)"
     REPORT = "report", "Custody report exported"
-    VERIFY = "verify", "Fixity checked"
 
 
 def _timestamp(at: datetime) -> str:
