@@ -5,4 +5,5 @@ from openprecinct.insights import views
 app_name = "insights"
 urlpatterns = [
     path("compstat/", views.compstat_page, name="compstat"),
+    path("analysis/", views.analysis_page, name="analysis"),
 ]

@@ -109,3 +109,67 @@ def _download(request: HttpRequest, view: CompStatView, fmt: str) -> HttpRespons
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@require_GET
+def analysis_page(request: HttpRequest) -> HttpResponse:
+    """The analyst's hotspot map: forecast cells for the next week or month, and Gi* spots."""
+    from django.conf import settings
+
+    from openprecinct.analytics.forecast.registry import DEFAULT_METHOD, METHODS
+    from openprecinct.insights.analysis import (
+        HORIZONS,
+        MAJORS,
+        AnalysisError,
+        category_choices,
+        hotspot_map,
+    )
+
+    if not perms.can_run_analysis(request.user):
+        return forbidden(request)
+    params = request.GET
+    context: dict[str, object] = {
+        "categories": category_choices(),
+        "methods": ["default", *METHODS],
+        "default_method": DEFAULT_METHOD,
+        "horizons": list(HORIZONS),
+        "chosen": {
+            "category": params.get("category", MAJORS),
+            "method": params.get("method", "default"),
+            "cell_size": params.get("cell_size", "150"),
+            "horizon": params.get("horizon", "month"),
+            "as_of": params.get("as_of", ""),
+        },
+    }
+    if "as_of" not in params:
+        return render(request, "insights/analysis.html", context)
+    try:
+        as_of = date.fromisoformat(params["as_of"])
+        cell_size = float(params.get("cell_size", "150"))
+    except ValueError:
+        context["error"] = (
+            "Give the forecast start as a date (YYYY-MM-DD) and the cell size in metres."
+        )
+        return render(request, "insights/analysis.html", context, status=400)
+    try:
+        result = hotspot_map(
+            user=request.user,
+            precinct=settings.OPENPRECINCT_PRECINCT,
+            category=str(context["chosen"]["category"]),  # type: ignore[index]
+            method=str(context["chosen"]["method"]),  # type: ignore[index]
+            cell_size=cell_size,
+            horizon=str(context["chosen"]["horizon"]),  # type: ignore[index]
+            as_of=as_of,
+        )
+    except AnalysisError as exc:
+        context["error"] = str(exc)
+        return render(request, "insights/analysis.html", context, status=400)
+    audit_record(
+        action="analysis.hotspots",
+        object_type="analysis",
+        object_id=result.method,
+        details={"category": result.category, "as_of": str(as_of), "events": result.events},
+    )
+    context["result"] = result
+    context["boundaries"] = boundaries_geojson(precinct=settings.OPENPRECINCT_PRECINCT)
+    return render(request, "insights/analysis.html", context)

@@ -1,5 +1,5 @@
 """Main journeys in a real browser: an officer files a report and a sergeant approves it; an
-analyst opens CompStat and the map."""
+analyst opens CompStat, the map and the hotspot forecast."""
 
 from datetime import date, timedelta
 
@@ -99,5 +99,14 @@ def test_an_analyst_opens_compstat_and_the_map(live_server, sign_in, personas, s
     browser.find_element(By.LINK_TEXT, "Map").click()
     wait(browser, lambda b: b.find_element(By.ID, "map").get_attribute("data-loaded"))
     shot(browser, "map")
+    browser.find_element(By.LINK_TEXT, "Analysis").click()
+    browser.find_element(By.NAME, "as_of").send_keys("07012025")  # typed as in a US date field
+    browser.find_element(By.XPATH, "//button[normalize-space()='Forecast']").click()
+    wait(
+        browser,
+        lambda b: b.find_element(By.ID, "analysis-map").get_attribute("data-loaded") is not None,
+    )
+    assert "flagged" in browser.find_element(By.CSS_SELECTOR, ".lead").text
+    shot(browser, "hotspots")
     logs = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert [e["message"] for e in logs] == []
