@@ -113,10 +113,8 @@ OTHER_GROUP_BY_KY_CD: Final[dict[int, str]] = {
 }
 
 #: Printed order of the groups for offences outside the seven majors.
-OFFENCE_GROUP_ORDER: Final[tuple[str, ...]] = (
-    PETIT_LARCENY,
-    MISD_ASSAULT,
-    MISD_SEX_CRIMES,
+#: The felony groups outside the seven majors, in printed order.
+FELONY_GROUPS: Final[tuple[str, ...]] = (
     "Fel. Stolen Property",
     "Forgery/Theft-Fraud",
     "Arson",
@@ -125,6 +123,13 @@ OFFENCE_GROUP_ORDER: Final[tuple[str, ...]] = (
     "Fel. Dangerous Weapons",
     "Fel. Criminal Mischief",
     OTHER_FELONIES,
+)
+
+OFFENCE_GROUP_ORDER: Final[tuple[str, ...]] = (
+    PETIT_LARCENY,
+    MISD_ASSAULT,
+    MISD_SEX_CRIMES,
+    *FELONY_GROUPS,
     "Misd. Stolen Property",
     "Misd. Dangerous Drugs",
     "Misd. Dangerous Weapons",

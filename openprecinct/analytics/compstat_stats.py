@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from openprecinct.analytics.categories import (
+    FELONY_GROUPS,
     HARASSMENT_2,
     MAJOR_SEVEN,
-    OTHER_FELONIES,
     OTHER_VIOLATIONS,
 )
 from openprecinct.analytics.compstat import (
@@ -50,18 +50,7 @@ __all__ = [
     "weekly_trend",
 ]
 
-_FELONY_GROUPS: Final = frozenset(
-    {
-        "Fel. Stolen Property",
-        "Forgery/Theft-Fraud",
-        "Arson",
-        "Fel. Sex Crimes",
-        "Fel. Dangerous Drugs",
-        "Fel. Dangerous Weapons",
-        "Fel. Criminal Mischief",
-        OTHER_FELONIES,
-    }
-)
+_FELONY_GROUPS: Final = frozenset(FELONY_GROUPS)
 _VIOLATION_GROUPS: Final = frozenset({HARASSMENT_2, OTHER_VIOLATIONS})
 
 
