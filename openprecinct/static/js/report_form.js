@@ -33,8 +33,9 @@
     var body = new FormData(form);
     fetch(form.dataset.validate, { method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": body.get("csrfmiddlewaretoken") } })
-      .then(function (r) { return r.json(); })
+      .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (result) {
+        if (!result) { return; }  // e.g. the request was cut off by leaving the page
         Array.prototype.forEach.call(form.querySelectorAll(".field-error"), function (p) {
           var name = p.id.slice(4);
           var errors = result.errors[name];
@@ -44,7 +45,8 @@
         });
         var hint = document.getElementById("category-hint");
         if (hint) { hint.textContent = result.compstat_category ? "Counts in CompStat as: " + result.compstat_category : ""; }
-      });
+      })
+      .catch(function () { /* validation as you type is a help; the server checks on save */ });
   }
   form.addEventListener("input", function (e) {
     if (e.target.name) { touched[e.target.name] = true; }
