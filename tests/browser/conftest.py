@@ -61,11 +61,14 @@ def shot(request):
 @pytest.fixture
 def sign_in(live_server, browser):
     """Sign a persona in through the real login and two-factor pages."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     from tests.conftest import PASSWORD_FOR_TESTS, totp_now
 
     def go(user):
+        browser.get_log("browser")  # drain: each journey judges only its own console
         browser.delete_all_cookies()
         browser.get(live_server.url + "/accounts/login/")
         browser.find_element(By.NAME, "username").send_keys(user.username)
@@ -74,7 +77,11 @@ def sign_in(live_server, browser):
         browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         browser.find_element(By.NAME, "token").send_keys(totp_now(user))
         browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        assert browser.current_url.endswith("/staff/"), browser.current_url
+        # click() does not wait for the navigation it starts: wait for the home page to load
+        try:
+            WebDriverWait(browser, 20).until(lambda b: b.current_url.endswith("/staff/"))
+        except TimeoutException:
+            raise AssertionError(f"sign-in ended on {browser.current_url}") from None
         return browser
 
     return go

@@ -10,3 +10,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, as in production (WAL, busy timeout), not Django's shared in-memory database:
+    # the live server behind the browser tests serves requests on several threads, and the
+    # in-memory database's table locks make concurrent requests fail where a real one waits.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-openprecinct.sqlite3")}  # noqa: F405
