@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests run the same examples on every machine, so CI's verdict is reproducible and
+# a failure seen once is seen again. ``HYPOTHESIS_PROFILE=explore`` searches fresh examples
+# (and ten times as many) when hunting for new failures on purpose.
+hypothesis_settings.register_profile("repeatable", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", max_examples=1000, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 PASSWORD_FOR_TESTS = "a-long-passphrase-42"
 

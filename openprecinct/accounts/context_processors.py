@@ -20,6 +20,11 @@ NAV: list[tuple[str, str, Any]] = [
     ("Analysis", "insights:analysis", perms.can_run_analysis),
     ("Map", "core:map", perms.can_view_map),
     ("Evidence", "evidence:list", perms.can_view_evidence_list),
+    ("Dispatch", "dispatch:console", perms.can_dispatch),
+    ("Phone view", "dispatch:mobile", perms.can_use_mobile_view),
+    ("Complaints", "accountability:home", perms.can_view_complaints),
+    ("Oversight", "accountability:oversight", perms.can_view_oversight_packets),
+    ("Community", "community:home", perms.can_manage_community),
     ("Users", "accounts:users", perms.can_manage_users),
     ("Audit log", "core:audit", perms.can_view_audit_log),
 ]

@@ -15,4 +15,8 @@ urlpatterns = [
     path("records/", include("openprecinct.records.api_urls")),
     path("compstat/", CompStatAPIView.as_view(), name="compstat"),
     path("evidence/", include("openprecinct.evidence.api_urls")),
+    path("dispatch/", include("openprecinct.dispatch.api_urls")),
+    path("accountability/", include("openprecinct.accountability.api_urls")),
+    path("community/", include("openprecinct.community.api_urls")),
+    path("public/", include("openprecinct.portal.api_urls")),
 ]

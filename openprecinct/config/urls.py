@@ -6,8 +6,13 @@ urlpatterns = [
     path("records/", include("openprecinct.records.urls")),
     path("insights/", include("openprecinct.insights.urls")),
     path("evidence/", include("openprecinct.evidence.urls")),
+    path("dispatch/", include("openprecinct.dispatch.urls")),
+    path("accountability/", include("openprecinct.accountability.urls")),
+    path("community/", include("openprecinct.community.urls")),
     path("portal/drones/", include("openprecinct.evidence.public_urls")),
     path("portal/evidence-shares/", include("openprecinct.evidence.share_urls")),
+    path("portal/community/", include("openprecinct.community.public_urls")),
+    path("portal/", include("openprecinct.portal.urls")),
     path("api/v1/", include("openprecinct.api.urls", namespace="v1")),
 ]
 

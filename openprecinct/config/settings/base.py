@@ -31,6 +31,10 @@ INSTALLED_APPS = [
     "openprecinct.records",
     "openprecinct.evidence",
     "openprecinct.insights",
+    "openprecinct.dispatch",
+    "openprecinct.accountability",
+    "openprecinct.community",
+    "openprecinct.portal",
     "openprecinct.api",
 ]
 

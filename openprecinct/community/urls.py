@@ -1,0 +1,6 @@
+"""Staff pages of community, mounted at /community/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "community"
+urlpatterns: list = []

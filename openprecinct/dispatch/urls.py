@@ -1,0 +1,6 @@
+"""Staff pages of dispatch, mounted at /dispatch/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "dispatch"
+urlpatterns: list = []
