@@ -16,3 +16,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # the live server behind the browser tests serves requests on several threads, and the
     # in-memory database's table locks make concurrent requests fail where a real one waits.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-openprecinct.sqlite3")}  # noqa: F405
+else:
+    # Several checkouts (or people) can test against one PostgreSQL server at once.
+    import os
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.environ.get("OPENPRECINCT_TEST_DB_NAME", "test_openprecinct")
+    }
