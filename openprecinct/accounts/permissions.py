@@ -166,6 +166,11 @@ def can_view_oversight_packets(user: Any) -> bool:
     return _has(user, R.OVERSIGHT_MEMBER)
 
 
+# --- personnel: early intervention, training, wellness ----------------------------------------
+def can_view_early_intervention(user: Any) -> bool:
+    return _has(user, R.SERGEANT, R.COMMANDING_OFFICER)
+
+
 # --- community -------------------------------------------------------------------------------
 def can_manage_community(user: Any) -> bool:
     return _has(user, R.COMMUNITY_AFFAIRS, R.COMMANDING_OFFICER)

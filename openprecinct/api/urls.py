@@ -17,6 +17,8 @@ urlpatterns = [
     path("evidence/", include("openprecinct.evidence.api_urls")),
     path("dispatch/", include("openprecinct.dispatch.api_urls")),
     path("accountability/", include("openprecinct.accountability.api_urls")),
+    path("oversight/", include("openprecinct.oversight.api_urls")),
+    path("personnel/", include("openprecinct.personnel.api_urls")),
     path("community/", include("openprecinct.community.api_urls")),
     path("public/", include("openprecinct.portal.api_urls")),
 ]

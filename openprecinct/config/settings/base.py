@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "openprecinct.insights",
     "openprecinct.dispatch",
     "openprecinct.accountability",
+    "openprecinct.oversight",
+    "openprecinct.personnel",
     "openprecinct.community",
     "openprecinct.portal",
     "openprecinct.api",

@@ -20,6 +20,8 @@ DEMO_LOADERS = (
     "load_demo_records",
     "load_demo_dispatch",
     "load_demo_accountability",
+    "load_demo_oversight",
+    "load_demo_personnel",
     "load_demo_community",
 )
 DEMO_SECTORS = {Role.PATROL_OFFICER: "120A", Role.SERGEANT: "120A"}
