@@ -256,3 +256,22 @@ def can_manage_drones(user: Any) -> bool:
 
 
 # --- end evidence ----------------------------------------------------------------------------
+
+
+# --- background jobs (openprecinct.core.jobs) -------------------------------------------------
+def can_view_job(user: Any, job: Any) -> bool:
+    """A job's progress page: the person who started it, and administrators."""
+    role = _role(user)
+    if role is None:
+        return False
+    if role == R.ADMINISTRATOR:
+        return True
+    return job.submitted_by_id is not None and job.submitted_by_id == user.pk
+
+
+def can_run_scheduled_jobs(user: Any) -> bool:
+    """Start a scheduled job (retention purge, fixity sweep, early intervention) by hand."""
+    return _has(user, R.ADMINISTRATOR)
+
+
+# --- end background jobs ------------------------------------------------------------------------
