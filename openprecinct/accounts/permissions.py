@@ -166,9 +166,88 @@ def can_view_oversight_packets(user: Any) -> bool:
     return _has(user, R.OVERSIGHT_MEMBER)
 
 
+# --- oversight: the civilian oversight committee ---------------------------------------------
+# Staff (internal affairs, the commanding officer) prepare packets and open members' access;
+# members read packets only while their access is open, vote and recommend; the commanding
+# officer answers for the department. Sealed material is for can_view_sealed_records only.
+OVERSIGHT_STAFF = (R.IA_INVESTIGATOR, R.COMMANDING_OFFICER)
+
+
+def can_use_oversight(user: Any) -> bool:
+    return _has(user, R.OVERSIGHT_MEMBER, *OVERSIGHT_STAFF)
+
+
+def can_staff_oversight(user: Any) -> bool:
+    """Select eligible cases, build packets, open and close members' access, withdraw."""
+    return _has(user, *OVERSIGHT_STAFF)
+
+
+def can_read_packet(user: Any, *, access_open: bool) -> bool:
+    """A member reads a (redacted) packet only while their access is open; staff may check it."""
+    if _has(user, R.OVERSIGHT_MEMBER):
+        return bool(access_open)
+    return can_staff_oversight(user)
+
+
+def can_vote_in_committee(user: Any) -> bool:
+    return _has(user, R.OVERSIGHT_MEMBER)
+
+
+def can_issue_recommendation(user: Any) -> bool:
+    return _has(user, R.OVERSIGHT_MEMBER)
+
+
+def can_respond_to_recommendation(user: Any) -> bool:
+    """Only the department answers (and only the Police Commissioner's delegate imposes)."""
+    return _has(user, R.COMMANDING_OFFICER)
+
+
+def can_see_packet_withholdings(user: Any) -> bool:
+    """How much was withheld from a packet, and why: itself sensitive (it tells that sealed or
+    juvenile material exists), so only for those who may see sealed records."""
+    return can_view_sealed_records(user) and can_staff_oversight(user)
+
+
 # --- personnel: early intervention, training, wellness ----------------------------------------
 def can_view_early_intervention(user: Any) -> bool:
     return _has(user, R.SERGEANT, R.COMMANDING_OFFICER)
+
+
+def can_view_alert(user: Any, alert: Any) -> bool:
+    """Supervisors see alerts, never one about themselves."""
+    officer_user_id = getattr(getattr(alert, "officer", None), "user_id", None)
+    return can_view_early_intervention(user) and officer_user_id != user.pk
+
+
+def can_triage_alert(user: Any, alert: Any = None) -> bool:
+    """The commanding officer acts as the early-intervention coordinator."""
+    return _has(user, R.COMMANDING_OFFICER) and (alert is None or can_view_alert(user, alert))
+
+
+def can_review_alert(user: Any, alert: Any = None) -> bool:
+    return can_view_early_intervention(user) and (alert is None or can_view_alert(user, alert))
+
+
+def can_manage_eis_rules(user: Any) -> bool:
+    return _has(user, R.COMMANDING_OFFICER)
+
+
+def can_view_training(user: Any) -> bool:
+    return _has(user, R.SERGEANT, R.COMMANDING_OFFICER, R.ADMINISTRATOR)
+
+
+def can_record_training(user: Any) -> bool:
+    return _has(user, R.SERGEANT, R.COMMANDING_OFFICER)
+
+
+def can_record_wellness(user: Any) -> bool:
+    """Wellness participation is entered by the programme's coordinator account only."""
+    return _has(user, R.ADMINISTRATOR)
+
+
+def can_view_wellness_aggregate(user: Any) -> bool:
+    """Only counts, with small counts suppressed; nobody sees who took part."""
+    return _has(user, R.COMMANDING_OFFICER, R.ADMINISTRATOR)
 
 
 # --- community -------------------------------------------------------------------------------
