@@ -251,8 +251,71 @@ def can_view_wellness_aggregate(user: Any) -> bool:
 
 
 # --- community -------------------------------------------------------------------------------
+COMMUNITY_STAFF = (R.COMMUNITY_AFFAIRS, R.COMMANDING_OFFICER)
+TIP_INVESTIGATORS = (R.PATROL_OFFICER, R.SERGEANT, R.COMMANDING_OFFICER, R.IA_INVESTIGATOR)
+
+
 def can_manage_community(user: Any) -> bool:
-    return _has(user, R.COMMUNITY_AFFAIRS, R.COMMANDING_OFFICER)
+    """Events, meetings, problems, watch groups, volunteers, the academy, posts, surveys."""
+    return _has(user, *COMMUNITY_STAFF)
+
+
+def can_triage_tips(user: Any) -> bool:
+    """The tip coordinator: triage, screen (scrub), assign, record outcomes, close."""
+    return _has(user, *COMMUNITY_STAFF)
+
+
+def can_view_tip(user: Any, tip: Any) -> bool:
+    """Coordinators see every tip; an investigator sees a tip only once it was screened and
+    assigned to them, and then only the screened text (never the original)."""
+    if can_triage_tips(user):
+        return True
+    return (
+        _has(user, *TIP_INVESTIGATORS)
+        and getattr(tip, "assigned_to_id", None) == user.pk
+        and getattr(tip, "status", "") in ("assigned", "disposed")
+    )
+
+
+def can_view_tip_original(user: Any, tip: Any = None) -> bool:
+    """The unscreened narrative is the coordinator's alone."""
+    return can_triage_tips(user)
+
+
+def can_reply_to_tip(user: Any, tip: Any) -> bool:
+    return can_view_tip(user, tip) and getattr(tip, "status", "") not in ("closed", "purged")
+
+
+def can_review_sars(user: Any) -> bool:
+    """Suspicious-activity reports: reviewed by a supervisor or the CO (28 CFR 23 gate)."""
+    return _has(user, R.SERGEANT, R.COMMANDING_OFFICER, R.COMMUNITY_AFFAIRS)
+
+
+def can_review_safety_post(user: Any, post: Any = None) -> bool:
+    """Reviewer of a safety post: community staff or a sergeant, never the post's author."""
+    if not _has(user, *COMMUNITY_STAFF, R.SERGEANT):
+        return False
+    return post is None or getattr(post, "author_id", None) != user.pk
+
+
+def can_manage_donations(user: Any) -> bool:
+    return _has(user, *COMMUNITY_STAFF)
+
+
+def can_check_donation_conflicts(user: Any, donation: Any = None) -> bool:
+    """The conflict-of-interest check is the commanding officer's, never the recorder's."""
+    if not _has(user, R.COMMANDING_OFFICER):
+        return False
+    return donation is None or getattr(donation, "recorded_by_id", None) != user.pk
+
+
+def can_manage_grants(user: Any) -> bool:
+    return _has(user, *COMMUNITY_STAFF)
+
+
+def can_use_open311(user: Any) -> bool:
+    """City 311 systems connect with an API token of a community-affairs account."""
+    return _has(user, *COMMUNITY_STAFF, R.DISPATCHER)
 
 
 # --- evidence --------------------------------------------------------------------------------
