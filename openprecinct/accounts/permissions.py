@@ -158,8 +158,164 @@ def can_use_mobile_view(user: Any) -> bool:
 
 
 # --- accountability --------------------------------------------------------------------------
+# Complaints and IA cases are seen by internal affairs and the commanding officer only: a
+# patrol officer or sergeant never sees complaints against colleagues. Sealed complaints and
+# cases are internal affairs' alone (not in the commanding officer's lists, counts, exports).
+ACCOUNTABILITY_INTAKE = (R.SERGEANT, R.RECORDS_CLERK, R.IA_INVESTIGATOR, R.COMMANDING_OFFICER)
+
+# Who may take each step of a civilian complaint (the step's legality is the transition table
+# in accountability/services.py). Findings and penalties are decided by the reviewing
+# authority (the commanding officer as the department's panel); IA does the investigation.
+COMPLAINT_ACTION_ROLES: dict[str, tuple[Role, ...]] = {
+    "screen": (R.IA_INVESTIGATOR,),
+    "refer": (R.IA_INVESTIGATOR,),
+    "assign": (R.IA_INVESTIGATOR, R.COMMANDING_OFFICER),
+    "offer_mediation": (R.IA_INVESTIGATOR,),
+    "schedule_mediation": (R.IA_INVESTIGATOR,),
+    "mediation_declined": (R.IA_INVESTIGATOR,),
+    "mediation_failed": (R.IA_INVESTIGATOR,),
+    "complete_mediation": (R.IA_INVESTIGATOR,),
+    "start_investigation": (R.IA_INVESTIGATOR,),
+    "truncate": (R.IA_INVESTIGATOR, R.COMMANDING_OFFICER),
+    "submit_closing_report": (R.IA_INVESTIGATOR,),
+    "send_to_panel": (R.COMMANDING_OFFICER,),
+    "return_to_investigation": (R.COMMANDING_OFFICER,),
+    "record_findings": (R.COMMANDING_OFFICER,),
+    "recommend_penalty": (R.COMMANDING_OFFICER,),
+    "close": (R.COMMANDING_OFFICER,),
+    "reopen": (R.COMMANDING_OFFICER,),
+}
+IA_CASE_ACTION_ROLES: dict[str, tuple[Role, ...]] = {
+    "start_investigation": (R.IA_INVESTIGATOR,),
+    "submit_for_approval": (R.IA_INVESTIGATOR,),
+    "return": (R.COMMANDING_OFFICER,),
+    "approve": (R.COMMANDING_OFFICER,),
+    "impose_discipline": (R.COMMANDING_OFFICER,),
+    "appeal": (R.IA_INVESTIGATOR, R.COMMANDING_OFFICER),
+    "decide_appeal": (R.COMMANDING_OFFICER,),
+    "close": (R.COMMANDING_OFFICER,),
+    "reopen": (R.COMMANDING_OFFICER,),
+}
+# Use-of-force review chain: the author submits, a sergeant (never the author) reviews, the
+# commanding officer reviews, internal affairs reviews level 2-4; reviewers may ask for changes.
+FORCE_ACTION_ROLES: dict[str, tuple[Role, ...]] = {
+    "submit": (R.PATROL_OFFICER, R.SERGEANT, R.COMMANDING_OFFICER),
+    "supervisor_approve": (R.SERGEANT,),
+    "command_approve": (R.COMMANDING_OFFICER,),
+    "ia_approve": (R.IA_INVESTIGATOR,),
+    "request_changes": (R.SERGEANT, R.COMMANDING_OFFICER, R.IA_INVESTIGATOR),
+    "close": (R.COMMANDING_OFFICER,),
+}
+FORCE_STAGE_REVIEWERS: dict[str, tuple[Role, ...]] = {
+    "supervisor_review": (R.SERGEANT,),
+    "command_review": (R.COMMANDING_OFFICER,),
+    "ia_review": (R.IA_INVESTIGATOR,),
+}
+
+
 def can_view_complaints(user: Any) -> bool:
     return _has(user, R.IA_INVESTIGATOR, R.COMMANDING_OFFICER)
+
+
+def can_view_sealed_complaints(user: Any) -> bool:
+    return _has(user, R.IA_INVESTIGATOR)
+
+
+def can_view_complaint(user: Any, complaint: Any) -> bool:
+    if not can_view_complaints(user):
+        return False
+    if getattr(complaint, "is_sealed", False):
+        return can_view_sealed_complaints(user)
+    return True
+
+
+def can_enter_complaint(user: Any) -> bool:
+    """Staff intake (phone, walk-in, 311, mail, referral)."""
+    return _has(user, *ACCOUNTABILITY_INTAKE)
+
+
+def can_act_on_complaint(user: Any, complaint: Any, action: str) -> bool:
+    roles = COMPLAINT_ACTION_ROLES.get(action, ())
+    return can_view_complaint(user, complaint) and _has(user, *roles)
+
+
+def can_work_complaint(user: Any, complaint: Any) -> bool:
+    """Add allegations, tasks, evidence requests, links, findings, acknowledgements."""
+    return can_view_complaint(user, complaint) and _has(user, R.IA_INVESTIGATOR)
+
+
+def can_seal_complaint(user: Any, complaint: Any = None) -> bool:
+    return _has(user, R.IA_INVESTIGATOR)
+
+
+def can_view_ia_cases(user: Any) -> bool:
+    return _has(user, R.IA_INVESTIGATOR, R.COMMANDING_OFFICER)
+
+
+def can_open_ia_case(user: Any) -> bool:
+    return _has(user, R.IA_INVESTIGATOR, R.COMMANDING_OFFICER)
+
+
+def can_act_on_ia_case(user: Any, case: Any, action: str) -> bool:
+    if not can_view_ia_cases(user):
+        return False
+    if getattr(case, "is_sealed", False) and not can_view_sealed_complaints(user):
+        return False
+    return _has(user, *IA_CASE_ACTION_ROLES.get(action, ()))
+
+
+def can_view_force_reports(user: Any) -> bool:
+    return _has(user, R.PATROL_OFFICER, R.SERGEANT, R.COMMANDING_OFFICER, R.IA_INVESTIGATOR)
+
+
+def can_view_all_force_reports(user: Any) -> bool:
+    """Patrol officers see only the force reports they wrote."""
+    return _has(user, R.SERGEANT, R.COMMANDING_OFFICER, R.IA_INVESTIGATOR)
+
+
+def can_create_force_report(user: Any) -> bool:
+    return _has(user, *SWORN_FIELD)
+
+
+def can_edit_force_report(user: Any, report: Any) -> bool:
+    return (
+        can_create_force_report(user)
+        and report.author_id == user.pk
+        and report.status in ("draft", "changes_requested")
+    )
+
+
+def can_act_on_force_report(user: Any, report: Any, action: str) -> bool:
+    if action == "submit":
+        return can_edit_force_report(user, report)
+    if not _has(user, *FORCE_ACTION_ROLES.get(action, ())):
+        return False
+    if report.author_id == user.pk:
+        return False  # nobody reviews their own report
+    if action == "request_changes":
+        return _has(user, *FORCE_STAGE_REVIEWERS.get(report.status, ()))
+    return True
+
+
+def can_export_force_reports(user: Any) -> bool:
+    """The FBI National Use-of-Force Data Collection export."""
+    return _has(user, R.COMMANDING_OFFICER, R.IA_INVESTIGATOR)
+
+
+def can_export_complaints(user: Any) -> bool:
+    return _has(user, R.IA_INVESTIGATOR, R.COMMANDING_OFFICER)
+
+
+def can_view_accountability_dashboard(user: Any) -> bool:
+    return _has(user, R.IA_INVESTIGATOR, R.COMMANDING_OFFICER)
+
+
+def can_import_ccrb(user: Any) -> bool:
+    return _has(user, R.IA_INVESTIGATOR, R.ADMINISTRATOR)
+
+
+def can_manage_officers(user: Any) -> bool:
+    return _has(user, R.IA_INVESTIGATOR, R.COMMANDING_OFFICER, R.ADMINISTRATOR)
 
 
 def can_view_oversight_packets(user: Any) -> bool:
