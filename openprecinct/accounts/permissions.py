@@ -157,6 +157,25 @@ def can_use_mobile_view(user: Any) -> bool:
     return _has(user, R.PATROL_OFFICER, R.SERGEANT)
 
 
+def can_resolve_unit_emergency(user: Any) -> bool:
+    """A 10-13 is never cleared by the officer alone: a dispatcher or a supervisor does it."""
+    return _has(user, R.DISPATCHER, *SUPERVISORS)
+
+
+def can_flag_hazard(user: Any) -> bool:
+    """Premise hazards and BOLOs: sworn field staff and dispatchers."""
+    return _has(user, *SWORN_FIELD, R.DISPATCHER)
+
+
+def can_view_response_times(user: Any) -> bool:
+    return _has(user, R.DISPATCHER, R.CRIME_ANALYST, *SUPERVISORS)
+
+
+def can_plan_patrol(user: Any) -> bool:
+    """Run the patrol-allocation models (hypercube, PCAM) on the precinct's sectors."""
+    return _has(user, R.CRIME_ANALYST, R.COMMANDING_OFFICER)
+
+
 # --- accountability --------------------------------------------------------------------------
 # Complaints and IA cases are seen by internal affairs and the commanding officer only: a
 # patrol officer or sergeant never sees complaints against colleagues. Sealed complaints and
