@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("openprecinct.core.urls")),
     path("accounts/", include("openprecinct.accounts.urls")),
+    path("jobs/", include("openprecinct.core.jobs.urls")),
     path("records/", include("openprecinct.records.urls")),
     path("insights/", include("openprecinct.insights.urls")),
     path("evidence/", include("openprecinct.evidence.urls")),

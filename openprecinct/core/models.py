@@ -67,3 +67,7 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head at #{self.seq}"
+
+
+# Background jobs (openprecinct.core.jobs) keep their model in their own package.
+from openprecinct.core.jobs.models import Job  # noqa: E402, F401

@@ -186,11 +186,21 @@ SPECTACULAR_SETTINGS = {
 }
 OPENPRECINCT_API_TOKEN_HOURS = env.get_int("API_TOKEN_HOURS", 12, minimum=1)
 
+# Logs go to standard error; OPENPRECINCT_LOG_FORMAT=json writes one JSON object a line
+# (timestamp, level, logger, message, request id, user id) for a log shipper.
+LOG_FORMAT = (env.get("LOG_FORMAT", "plain") or "plain").lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"OPENPRECINCT_LOG_FORMAT must be plain or json. Got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "openprecinct.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO") or "INFO"},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
@@ -223,3 +233,56 @@ OPENPRECINCT_EVIDENCE_MAX_BYTES = env.get_int("EVIDENCE_MAX_BYTES", 20 * 1024**3
 OPENPRECINCT_EVIDENCE_UNDO_DAYS = env.get_int("EVIDENCE_UNDO_DAYS", 7, minimum=1)
 # The ffmpeg program used for redactions.
 OPENPRECINCT_FFMPEG = env.get("FFMPEG", "ffmpeg") or "ffmpeg"
+
+# --- background jobs (openprecinct.core.jobs; Celery when a broker is configured) ---
+# OPENPRECINCT_CELERY_BROKER_URL=redis://127.0.0.1:6379/0 sends jobs to Celery workers
+# (``celery -A openprecinct.config.celery worker``); unset, jobs run in the web process.
+CELERY_BROKER_URL = env.get("CELERY_BROKER_URL") or None
+CELERY_RESULT_BACKEND = None  # results and progress live in the Job table
+CELERY_TASK_ACKS_LATE = True  # a job's message is acknowledged when it has finished...
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # ...and goes back to the queue if its worker dies
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+# The queue this installation's workers read (several installations can share one Redis).
+CELERY_TASK_DEFAULT_QUEUE = env.get("CELERY_QUEUE", "openprecinct") or "openprecinct"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Seconds after which a message taken by a worker that died is delivered again. Longer than
+# the longest job, or a slow job is started twice (harmless: jobs are idempotent, but wasteful).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.get_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600, minimum=1)
+}
+CELERY_TIMEZONE = TIME_ZONE
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    # name -> job, when (celery beat; each submission's idempotency key is the job and the day)
+    "early-intervention-nightly": {
+        "task": "openprecinct.scheduled_job",
+        "schedule": crontab(hour=2, minute=0),
+        "kwargs": {"name": "personnel.eis.evaluate_all"},
+        "options": {"expires": 3600},
+    },
+    "evidence-retention-nightly": {
+        "task": "openprecinct.scheduled_job",
+        "schedule": crontab(hour=3, minute=0),
+        "kwargs": {"name": "evidence.purge"},
+        "options": {"expires": 3600},
+    },
+    "evidence-fixity-weekly": {
+        "task": "openprecinct.scheduled_job",
+        "schedule": crontab(hour=4, minute=0, day_of_week="sun"),
+        "kwargs": {"name": "evidence.verify"},
+        "options": {"expires": 3600},
+    },
+    "compstat-pdf-weekly": {
+        "task": "openprecinct.scheduled_job",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+        "kwargs": {"name": "insights.compstat_pdf"},
+        "options": {"expires": 3600},
+    },
+}
+
+# --- operations: health, metrics ---
+# /metrics (Prometheus) answers requests from the loopback interface, or with
+# "Authorization: Bearer <OPENPRECINCT_METRICS_TOKEN>" from anywhere; everyone else gets 404.
+OPENPRECINCT_METRICS_TOKEN = env.get("METRICS_TOKEN") or ""
