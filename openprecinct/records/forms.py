@@ -117,3 +117,49 @@ class FilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "any")] + list(IncidentKind.choices))
     q = forms.CharField(required=False, max_length=100, label="Search")
     sort = forms.CharField(required=False, max_length=20)
+
+
+class ImportStartForm(forms.Form):
+    """Upload a file and start its import as a background job (records/imports page)."""
+
+    file = forms.FileField(label="CSV file (.csv or .csv.gz)")
+    schema = forms.ChoiceField(label="Layout")
+    columns = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Column mapping (generic layout only)",
+        help_text="For example id=case,time=date,x=lon,y=lat,offense=type",
+    )
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        import secrets
+
+        from openprecinct.records.importing.schemas import SCHEMA_NAMES
+
+        super().__init__(*args, **kwargs)
+        self.fields["schema"].choices = [(name, name) for name in SCHEMA_NAMES]
+        if not self.is_bound:
+            self.initial["nonce"] = secrets.token_hex(16)
+
+    def clean_nonce(self) -> str:
+        nonce = self.cleaned_data["nonce"]
+        if not nonce.isalnum():
+            raise forms.ValidationError("Reload the page and try again.")
+        return nonce
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = upload.name or ""
+        if not name.lower().endswith((".csv", ".csv.gz", ".txt")):
+            raise forms.ValidationError("Upload a .csv or .csv.gz file.")
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty.")
+        return upload
+
+    def safe_name(self) -> str:
+        import re
+        from pathlib import PurePath
+
+        name = PurePath(self.cleaned_data["file"].name.replace("\\", "/")).name
+        return re.sub(r"[^A-Za-z0-9._-]", "_", name)[-120:] or "upload.csv"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("validate/", views.incident_validate, name="validate"),
     path("approvals/", views.approvals, name="approvals"),
     path("imports/", views.imports, name="imports"),
+    path("imports/start/", views.import_start, name="import_start"),
     path("imports/<int:run_id>/", views.import_detail, name="import_detail"),
     path("<int:incident_id>/", views.incident_detail, name="detail"),
     path("<int:incident_id>/edit/", views.incident_edit, name="edit"),

@@ -330,8 +330,42 @@ def nibrs(request: HttpRequest) -> HttpResponse:
 def imports(request: HttpRequest) -> HttpResponse:
     if not perms.can_import_records(request.user):
         return forbidden(request)
+    from openprecinct.records.forms import ImportStartForm
+
     runs = ImportRun.objects.order_by("-started_at")[:50]
-    return render(request, "records/imports.html", {"runs": runs})
+    return render(request, "records/imports.html", {"runs": runs, "form": ImportStartForm()})
+
+
+@require_POST
+def import_start(request: HttpRequest) -> HttpResponse:
+    """Start an import from an uploaded file as a background job; show its progress page."""
+    if not perms.can_import_records(request.user):
+        return forbidden(request)
+    from openprecinct.core.jobs import submit
+    from openprecinct.core.jobs.tasks import upload_dir
+    from openprecinct.records.forms import ImportStartForm
+
+    form = ImportStartForm(request.POST, request.FILES)
+    if not form.is_valid():
+        runs = ImportRun.objects.order_by("-started_at")[:50]
+        return render(request, "records/imports.html", {"runs": runs, "form": form}, status=400)
+    upload = form.cleaned_data["file"]
+    nonce = form.cleaned_data["nonce"]
+    target = upload_dir() / f"{nonce}-{form.safe_name()}"
+    if not target.exists():
+        with target.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+    job_row = submit(
+        "records.import",
+        user=request.user,
+        idempotency_key=f"records.import:{request.user.pk}:{nonce}",
+        path=str(target),
+        schema=form.cleaned_data["schema"],
+        columns=form.cleaned_data["columns"] or None,
+        user_id=request.user.pk,
+    )
+    return HttpResponseRedirect(reverse("jobs:detail", args=[job_row.uuid]))
 
 
 @require_GET

@@ -163,3 +163,56 @@ def test_compstat_pdf_job_leaves_a_downloadable_file(client, make_user):
     response = client.get(f"/jobs/{row.uuid}/file")
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_import_started_from_the_web_page(client, make_user, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from openprecinct.records.models import Incident
+
+    clerk = make_user("clerk", "records_clerk")
+    login_verified(client, clerk)
+    page = client.get("/records/imports/")
+    assert page.status_code == 200 and b"Start an import" in page.content
+    nonce = page.context["form"].initial["nonce"]
+    data = generic_csv(tmp_path / "x.csv", 25).read_bytes()
+    post = {
+        "schema": "generic",
+        "columns": GENERIC_COLUMNS,
+        "nonce": nonce,
+    }
+    response = client.post(
+        "/records/imports/start/",
+        {**post, "file": SimpleUploadedFile("../../etc/city one.csv", data, "text/csv")},
+    )
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    again = client.post(
+        "/records/imports/start/",
+        {**post, "file": SimpleUploadedFile("city one.csv", data, "text/csv")},
+    )
+    assert again["Location"] == response["Location"]  # a double submission is one job
+    job_row = Job.objects.get()
+    assert job_row.status == "done" and job_row.result["imported"] == 25
+    assert Incident.objects.count() == 25
+    assert "/" not in job_row.kwargs["path"].rsplit("/", 1)[1].replace(nonce, "")
+    progress = client.get(response["Location"])
+    assert b"imported" in progress.content
+
+
+def test_import_start_refuses_an_empty_file_and_other_roles(client, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    clerk = make_user("clerk", "records_clerk")
+    login_verified(client, clerk)
+    empty = client.post(
+        "/records/imports/start/",
+        {"schema": "generic", "nonce": "abc", "file": SimpleUploadedFile("a.csv", b"")},
+    )
+    assert empty.status_code == 400 and Job.objects.count() == 0
+    officer = make_user("officer", "patrol_officer")
+    login_verified(client, officer)
+    denied = client.post(
+        "/records/imports/start/",
+        {"schema": "generic", "nonce": "abc", "file": SimpleUploadedFile("a.csv", b"x\n1\n")},
+    )
+    assert denied.status_code == 403 and Job.objects.count() == 0
