@@ -14,6 +14,7 @@ urlpatterns = [
     path("public/boundaries/", views.PublicBoundariesView.as_view(), name="public_boundaries"),
     path("records/", include("openprecinct.records.api_urls")),
     path("compstat/", CompStatAPIView.as_view(), name="compstat"),
+    path("analysis/", include("openprecinct.insights.api_urls")),
     path("evidence/", include("openprecinct.evidence.api_urls")),
     path("dispatch/", include("openprecinct.dispatch.api_urls")),
     path("accountability/", include("openprecinct.accountability.api_urls")),
