@@ -65,6 +65,7 @@ def records_import(
     columns: Any = None,
     encoding: str = "utf-8",
     user_id: int | None = None,
+    batch_size: int | None = None,
     progress: Progress = None,
 ) -> dict[str, Any]:
     """Import ``path``; idempotent because the importer is (rows already written are unchanged).
@@ -102,7 +103,12 @@ def records_import(
     if progress is not None:
         progress(0, total)
     run = records_import_file(
-        path=file_path, schema=schema, columns=columns, user=_user(user_id), encoding=encoding
+        path=file_path,
+        schema=schema,
+        columns=columns,
+        user=_user(user_id),
+        encoding=encoding,
+        batch_size=batch_size,
     )
     if progress is not None:
         progress(total, total)
