@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from openprecinct.accounts import permissions as perms
 from openprecinct.analytics import categories as cats
@@ -172,4 +173,166 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
     )
     context["result"] = result
     context["boundaries"] = boundaries_geojson(precinct=settings.OPENPRECINCT_PRECINCT)
+    _analysis_extras(request, context, result, as_of)
     return render(request, "insights/analysis.html", context)
+
+
+def _analysis_extras(
+    request: HttpRequest, context: dict[str, object], result: object, as_of: date
+) -> None:
+    """Backtest chart, bias audit, feedback loop and the forecast log under the map."""
+    from django.conf import settings
+
+    from openprecinct.insights.analysis import bias_audit, feedback_loop, precinct_backtest
+    from openprecinct.insights.analysis_charts import coverage_svg
+
+    chosen = context["chosen"]
+    args = {
+        "user": request.user,
+        "precinct": settings.OPENPRECINCT_PRECINCT,
+        "category": result.category,  # type: ignore[attr-defined]
+        "method": chosen["method"],  # type: ignore[index]
+        "cell_size": result.cell_size,  # type: ignore[attr-defined]
+        "horizon": result.horizon,  # type: ignore[attr-defined]
+        "as_of": as_of,
+    }
+    bt = precinct_backtest(**args)
+    context["backtest"] = bt
+    if bt.get("chart"):
+        context["backtest_svg"] = coverage_svg(
+            bt["chart"],
+            coverages=bt["coverages"],
+            title=f"Hit rate by coverage, {bt['test_start']} to {bt['test_end']}",
+        )
+    context["audit"] = bias_audit(**args)
+    context["loop"] = feedback_loop(
+        user=request.user, precinct=settings.OPENPRECINCT_PRECINCT, as_of=as_of
+    )
+    _log_context(context, settings.OPENPRECINCT_PRECINCT)
+
+
+def _log_context(context: dict[str, object], precinct: str) -> None:
+    from openprecinct.insights.forecast_log import log_summary
+    from openprecinct.insights.models import ForecastLog
+
+    logs = list(ForecastLog.objects.filter(precinct=precinct).select_related("issued_by")[:30])
+    context["logs"] = logs
+    context["log_summary"] = log_summary(logs)
+
+
+@require_GET
+def forecast_log_page(request: HttpRequest) -> HttpResponse:
+    """Every logged forecast of the precinct and its score once its period is over."""
+    from django.conf import settings
+
+    if not perms.can_run_analysis(request.user):
+        return forbidden(request)
+    context: dict[str, object] = {}
+    _log_context(context, settings.OPENPRECINCT_PRECINCT)
+    return render(request, "insights/forecast_log.html", context)
+
+
+@require_POST
+def forecast_issue(request: HttpRequest) -> HttpResponse:
+    """Log the forecast the analyst is looking at (the same inputs give the same entry)."""
+    from django.conf import settings
+
+    from openprecinct.insights.analysis import AnalysisError
+    from openprecinct.insights.forecast_log import issue_forecast
+
+    if not perms.can_run_analysis(request.user):
+        return forbidden(request)
+    try:
+        log = issue_forecast(
+            user=request.user,
+            precinct=settings.OPENPRECINCT_PRECINCT,
+            category=request.POST.get("category", ""),
+            method=request.POST.get("method", "default"),
+            cell_size=float(request.POST.get("cell_size", "150")),
+            horizon=request.POST.get("horizon", "month"),
+            as_of=date.fromisoformat(request.POST.get("as_of", "")),
+        )
+    except (AnalysisError, ValueError) as exc:
+        messages.error(request, f"The forecast was not logged: {exc}")
+        return redirect("insights:forecast_log")
+    messages.success(request, f"Forecast {log.pk} logged; it can be scored from {log.period_end}.")
+    return redirect("insights:forecast_log")
+
+
+@require_POST
+def forecast_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Score or withdraw one logged forecast."""
+    from django.conf import settings
+
+    from openprecinct.core.errors import ApplicationError
+    from openprecinct.insights.forecast_log import score_forecast, withdraw_forecast
+    from openprecinct.insights.models import ForecastLog
+
+    if not perms.can_run_analysis(request.user):
+        return forbidden(request)
+    log = get_object_or_404(ForecastLog, pk=pk, precinct=settings.OPENPRECINCT_PRECINCT)
+    try:
+        if action == "score":
+            score_forecast(log, today=timezone.localdate(), user=request.user)
+            messages.success(request, f"Forecast {log.pk} scored.")
+        else:
+            withdraw_forecast(log, user=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, f"Forecast {log.pk} withdrawn.")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("insights:forecast_log")
+
+
+@require_GET
+def briefing_page(request: HttpRequest) -> HttpResponse:
+    """Printable patrol briefing: the tour's forecast cells with their recent incidents."""
+    from django.conf import settings
+
+    from openprecinct.insights.analysis import MAJORS, TOURS, AnalysisError, briefing
+
+    if not perms.can_run_analysis(request.user):
+        return forbidden(request)
+    params = request.GET
+    context: dict[str, object] = {
+        "tours": TOURS,
+        "chosen": {
+            "category": params.get("category", MAJORS),
+            "method": params.get("method", "default"),
+            "cell_size": params.get("cell_size", "150"),
+            "day": params.get("day", ""),
+            "tour": params.get("tour", "2"),
+        },
+    }
+    from openprecinct.insights.analysis import category_choices
+
+    context["categories"] = category_choices()
+    if "day" not in params:
+        return render(request, "insights/briefing.html", context)
+    try:
+        day = date.fromisoformat(params["day"])
+        cell_size = float(params.get("cell_size", "150"))
+        data = briefing(
+            user=request.user,
+            precinct=settings.OPENPRECINCT_PRECINCT,
+            category=context["chosen"]["category"],  # type: ignore[index]
+            method=context["chosen"]["method"],  # type: ignore[index]
+            cell_size=cell_size,
+            day=day,
+            tour=context["chosen"]["tour"],  # type: ignore[index]
+        )
+    except ValueError as exc:  # AnalysisError is a ValueError
+        context["error"] = (
+            str(exc)
+            if isinstance(exc, AnalysisError)
+            else "Give the day as a date (YYYY-MM-DD) and the cell size in metres."
+        )
+        return render(request, "insights/briefing.html", context, status=400)
+    audit_record(
+        action="analysis.briefing",
+        object_type="analysis",
+        object_id=data["method"],
+        details={"day": data["day"], "tour": data["tour"], "category": data["category"]},
+    )
+    context["briefing"] = data
+    context["boundaries"] = boundaries_geojson(precinct=settings.OPENPRECINCT_PRECINCT)
+    return render(request, "insights/briefing.html", context)
