@@ -18,7 +18,8 @@ Handler = Callable[[HttpRequest], HttpResponse]
 # Reachable by anyone. Everything else needs a verified staff session (or an API token,
 # which the API's own authentication checks).
 PUBLIC_PREFIXES = ("/static/", "/portal/", "/api/v1/public/", "/healthz", "/accounts/login/")
-PUBLIC_EXACT = ("/", "/favicon.ico", "/robots.txt")
+# /metrics does its own check (a token, or loopback only): openprecinct/core/metrics.py
+PUBLIC_EXACT = ("/", "/favicon.ico", "/robots.txt", "/metrics")
 # Reachable after the password step, before the second factor.
 SECOND_STEP_PREFIXES = ("/accounts/2fa/", "/accounts/logout/")
 AUTH_AT = "op_auth_at"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from openprecinct.core import views
+from openprecinct.core.metrics import metrics_view
 
 app_name = "core"
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("portal/geo/boundaries.geojson", views.boundaries, name="boundaries"),
     path("portal/geo/station-houses.geojson", views.station_houses, name="station_houses"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
 ]

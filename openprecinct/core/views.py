@@ -135,14 +135,34 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit.html", {"entries": entries, "verification": verification})
 
 
+def _check_broker() -> str:
+    url = getattr(settings, "CELERY_BROKER_URL", None)
+    if not url:
+        return "not configured"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+        return "ok"
+    except Exception:  # noqa: BLE001 - any failure means the broker is unreachable
+        return "unavailable"
+
+
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database (and the job broker, when one is configured) answer, else 503."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        return JsonResponse({"status": "ok"})
+        database = "ok"
     except Exception:
-        return JsonResponse({"status": "database unavailable"}, status=503)
+        database = "unavailable"
+    broker = _check_broker()
+    ok = database == "ok" and broker in ("ok", "not configured")
+    status = "ok" if ok else ("database unavailable" if database != "ok" else "broker unavailable")
+    return JsonResponse(
+        {"status": status, "database": database, "broker": broker}, status=200 if ok else 503
+    )
 
 
 def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -342,7 +342,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if not perms.can_import_records(request.user):
         return forbidden(request)
     from openprecinct.core.jobs import submit
-    from openprecinct.core.jobs.tasks import upload_dir
+    from openprecinct.core.jobs.files import upload_dir
     from openprecinct.records.forms import ImportStartForm
 
     form = ImportStartForm(request.POST, request.FILES)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "openprecinct.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -238,6 +239,8 @@ OPENPRECINCT_FFMPEG = env.get("FFMPEG", "ffmpeg") or "ffmpeg"
 # OPENPRECINCT_CELERY_BROKER_URL=redis://127.0.0.1:6379/0 sends jobs to Celery workers
 # (``celery -A openprecinct.config.celery worker``); unset, jobs run in the web process.
 CELERY_BROKER_URL = env.get("CELERY_BROKER_URL") or None
+# Modules that register jobs (the platform's: which app function runs under which name).
+OPENPRECINCT_JOB_MODULES = ["openprecinct.config.jobs"]
 CELERY_RESULT_BACKEND = None  # results and progress live in the Job table
 CELERY_TASK_ACKS_LATE = True  # a job's message is acknowledged when it has finished...
 CELERY_TASK_REJECT_ON_WORKER_LOST = True  # ...and goes back to the queue if its worker dies

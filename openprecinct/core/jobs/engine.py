@@ -45,6 +45,8 @@ class JobSpec:
     name: str
     target: Callable[..., Any] | str  # a function, or "package.module:function"
     description: str = ""
+    # Live progress read from elsewhere than the job row (e.g. an import's run), or None.
+    probe: Callable[[Job], int | None] | None = None
 
     def load(self) -> Callable[..., Any]:
         if callable(self.target):
@@ -65,11 +67,14 @@ _current: contextvars.ContextVar[Job | None] = contextvars.ContextVar(
 )
 
 
-def job(name: str, *, description: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def job(
+    name: str, *, description: str = "", probe: Callable[[Job], int | None] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as the job ``name``."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
-        _REGISTRY[name] = JobSpec(name, func, description or (func.__doc__ or "").strip())
+        text = description or (func.__doc__ or "").strip()
+        _REGISTRY[name] = JobSpec(name, func, text, probe)
         return func
 
     return register
@@ -86,7 +91,9 @@ def registered() -> dict[str, JobSpec]:
 
 
 def _load_builtin() -> None:
-    from openprecinct.core.jobs import tasks  # noqa: F401  (registers the platform's jobs)
+    """Import the modules that register the installation's jobs (settings, like URL confs)."""
+    for module in getattr(settings, "OPENPRECINCT_JOB_MODULES", ()):
+        importlib.import_module(module)
 
 
 def current_job() -> Job | None:

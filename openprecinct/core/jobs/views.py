@@ -31,10 +31,11 @@ def _job_for(request: HttpRequest, job_uuid: Any) -> Job:
 
 def job_state(job_row: Job) -> dict[str, Any]:
     """What the page and its polling script show."""
-    from openprecinct.core.jobs.tasks import PROBES
+    from openprecinct.core.jobs.engine import registered
 
     done, total = job_row.progress_done, job_row.progress_total
-    probe = PROBES.get(job_row.name)
+    spec = registered().get(job_row.name)
+    probe = spec.probe if spec is not None else None
     if probe is not None and job_row.status == Job.Status.RUNNING:
         live = probe(job_row)
         if live is not None:
@@ -79,7 +80,7 @@ def job_status(request: HttpRequest, job_uuid: Any) -> JsonResponse:
 
 @require_GET
 def job_file(request: HttpRequest, job_uuid: Any) -> HttpResponse:
-    from openprecinct.core.jobs.tasks import output_dir
+    from openprecinct.core.jobs.files import output_dir
 
     job_row = _job_for(request, job_uuid)
     name = (job_row.result or {}).get("file") if isinstance(job_row.result, dict) else None

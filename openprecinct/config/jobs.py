@@ -1,6 +1,8 @@
-"""The platform's registered jobs. Each wraps an app's own idempotent function.
+"""The platform's jobs: which app function runs under which job name (like urls.py for pages).
 
-Apps are imported inside the functions, so this module loads whatever apps exist.
+Each job wraps an app's own idempotent function; apps are imported inside the functions, so this
+module loads whatever apps exist. The engine (``openprecinct.core.jobs``) knows no app; it loads
+the modules listed in ``settings.OPENPRECINCT_JOB_MODULES`` (this one).
 """
 
 from __future__ import annotations
@@ -16,21 +18,9 @@ from django.utils import timezone
 
 from openprecinct.core.audit import audit_record
 from openprecinct.core.jobs.engine import JobError, current_job, job
+from openprecinct.core.jobs.files import output_dir
 
 Progress = Callable[[int, int], None] | None
-
-
-def output_dir() -> Path:
-    """Where jobs leave files for download (reports); uploads for jobs wait in ``uploads/``."""
-    path = Path(settings.DATA_DIR) / "job-output"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def upload_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "job-uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _user(user_id: int | None) -> Any:
@@ -57,7 +47,6 @@ def count_rows(path: Path) -> int:
 
 
 # --- records import ------------------------------------------------------------------------------
-@job("records.import", description="Import an incident file (NYPD schema or generic CSV).")
 def records_import(
     *,
     path: str,
@@ -250,5 +239,8 @@ def evidence_verify(progress: Progress = None) -> dict[str, Any]:
     }
 
 
-# Live progress read from elsewhere than the job row, by job name.
-PROBES: dict[str, Callable[[Any], int | None]] = {"records.import": import_progress}
+job(
+    "records.import",
+    description="Import an incident file (NYPD schema or generic CSV).",
+    probe=import_progress,
+)(records_import)
