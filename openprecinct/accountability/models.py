@@ -764,3 +764,29 @@ class CCRBQuarantinedRow(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.line_number}: {self.reason}"
+
+
+class CaseLink(models.Model):
+    """A call for service, evidence item or force report linked to a complaint (accepted suggestion)."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call for service"
+        EVIDENCE = "evidence", "Evidence item"
+        FORCE_REPORT = "force_report", "Force report"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    ref = models.CharField(max_length=64)
+    label = models.CharField(max_length=200, blank=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "kind", "ref"], name="case_link_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.ref}"
