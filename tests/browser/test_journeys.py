@@ -4,6 +4,11 @@ analyst opens CompStat, the map and the hotspot forecast."""
 from datetime import date, timedelta
 
 import pytest
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
@@ -16,8 +21,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def wait(browser, condition, seconds=20):
+    # While a page is being replaced, chromedriver can answer a read with a transient
+    # "unhandled inspector error" or a stale element: ask again until the time is up.
     try:
-        return WebDriverWait(browser, seconds).until(condition)
+        return WebDriverWait(
+            browser,
+            seconds,
+            ignored_exceptions=(
+                NoSuchElementException,
+                StaleElementReferenceException,
+                WebDriverException,
+            ),
+        ).until(condition)
     except Exception as exc:  # say what the page said, not just "timeout"
         logs = [e["message"] for e in browser.get_log("browser")]
         raise AssertionError(
