@@ -285,6 +285,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- backup and restore (openprecinct backup / restore): the stored files besides the database
+OPENPRECINCT_BACKUP_FILE_SETS = ["openprecinct.config.backup_files:evidence_files"]
+
 # --- operations: health, metrics ---
 # /metrics (Prometheus) answers requests from the loopback interface, or with
 # "Authorization: Bearer <OPENPRECINCT_METRICS_TOKEN>" from anywhere; everyone else gets 404.
