@@ -66,14 +66,25 @@ def shootings(precincts: list[str]) -> pd.DataFrame:
 
 
 def events(df: pd.DataFrame) -> Events:
-    return Events(days_from_datetime64(df["t"].to_numpy()), df["x"].to_numpy(float),
-                  df["y"].to_numpy(float))
+    return Events(
+        days_from_datetime64(df["t"].to_numpy()), df["x"].to_numpy(float), df["y"].to_numpy(float)
+    )
 
 
-def run_one(name: str, df: pd.DataFrame, category: str | None, precincts: list[str],
-            train: str, test: str, end: str, methods: list[str]) -> dict[str, object]:
-    areas = [geo.load_area(DATA / "nypd_precincts.geojson", property_filter=("precinct", p))
-             for p in precincts]
+def run_one(
+    name: str,
+    df: pd.DataFrame,
+    category: str | None,
+    precincts: list[str],
+    train: str,
+    test: str,
+    end: str,
+    methods: list[str],
+) -> dict[str, object]:
+    areas = [
+        geo.load_area(DATA / "nypd_precincts.geojson", property_filter=("precinct", p))
+        for p in precincts
+    ]
     import shapely
 
     grid = SquareGrid(shapely.union_all(areas), 150.0)
@@ -81,18 +92,32 @@ def run_one(name: str, df: pd.DataFrame, category: str | None, precincts: list[s
     ctx = None if category is None else events(df)
     periods = bt.make_periods(test, end, "month")
     t0 = float(days_from_datetime64(np.datetime64(train)))
-    res = bt.backtest(events(own), grid, {m: make_method(m) for m in methods}, periods,
-                      coverages=COVS, train_start=t0, context=ctx)
-    out = {"cells": res.cells, "periods": res.periods_scored, "events_test": res.events_test,
-           "methods": {}}
+    res = bt.backtest(
+        events(own),
+        grid,
+        {m: make_method(m) for m in methods},
+        periods,
+        coverages=COVS,
+        train_start=t0,
+        context=ctx,
+    )
+    out = {
+        "cells": res.cells,
+        "periods": res.periods_scored,
+        "events_test": res.events_test,
+        "methods": {},
+    }
     for m, s in res.methods.items():
         out["methods"][m] = {  # type: ignore[index]
             "hit_rate": [round(s.coverage[c].hit_rate * 100, 1) for c in COVS],
-            "fit_s": round(s.fit_seconds, 3), "predict_s": round(s.predict_seconds_per_period, 4)}
+            "fit_s": round(s.fit_seconds, 3),
+            "predict_s": round(s.predict_seconds_per_period, 4),
+        }
     if "blend" in res.methods and "naivelong" in res.methods:
         out["paired_blend_vs_naivelong"] = {
             f"{c * 100:g}": round(bt.paired_test(res, "blend", "naivelong", c).p_value, 3)
-            for c in COVS}
+            for c in COVS
+        }
     return out
 
 
@@ -108,15 +133,43 @@ def main(argv: list[str] | None = None) -> int:
     runs = [
         ("120 felonies", f120, None, ["120"], "2013-01-01", "2015-01-01", "2015-11-30"),
         ("120 burglary", f120, "BURGLARY", ["120"], "2013-01-01", "2015-01-01", "2015-11-30"),
-        ("120 vehicle theft", f120, "GRAND LARCENY OF MOTOR VEHICLE", ["120"], "2013-01-01",
-         "2015-01-01", "2015-11-30"),
+        (
+            "120 vehicle theft",
+            f120,
+            "GRAND LARCENY OF MOTOR VEHICLE",
+            ["120"],
+            "2013-01-01",
+            "2015-01-01",
+            "2015-11-30",
+        ),
         ("120 robbery", f120, "ROBBERY", ["120"], "2013-01-01", "2015-01-01", "2015-11-30"),
-        ("SI felonies", fsi, None, ["120", "121", "122", "123"], "2013-01-01", "2015-01-01",
-         "2015-11-30"),
-        ("SI burglary", fsi, "BURGLARY", ["120", "121", "122", "123"], "2013-01-01",
-         "2015-01-01", "2015-11-30"),
-        ("SI vehicle theft", fsi, "GRAND LARCENY OF MOTOR VEHICLE", ["120", "121", "122", "123"],
-         "2013-01-01", "2015-01-01", "2015-11-30"),
+        (
+            "SI felonies",
+            fsi,
+            None,
+            ["120", "121", "122", "123"],
+            "2013-01-01",
+            "2015-01-01",
+            "2015-11-30",
+        ),
+        (
+            "SI burglary",
+            fsi,
+            "BURGLARY",
+            ["120", "121", "122", "123"],
+            "2013-01-01",
+            "2015-01-01",
+            "2015-11-30",
+        ),
+        (
+            "SI vehicle theft",
+            fsi,
+            "GRAND LARCENY OF MOTOR VEHICLE",
+            ["120", "121", "122", "123"],
+            "2013-01-01",
+            "2015-01-01",
+            "2015-11-30",
+        ),
         ("120 shootings", s120, None, ["120"], "2006-01-01", "2020-01-01", "2022-12-31"),
     ]
     results: dict[str, dict[str, object]] = {}
@@ -124,27 +177,51 @@ def main(argv: list[str] | None = None) -> int:
     for name, df, cat, pcts, tr, ts, te in runs:
         results[name] = run_one(name, df, cat, pcts, tr, ts, te, methods)
         r = results[name]
-        print(f"\n{name}: {r['cells']} cells, {r['periods']} months, {r['events_test']} test events"
-              "  (hit rate % at 1 / 5 / 10 / 20 % of cells)")
+        print(
+            f"\n{name}: {r['cells']} cells, {r['periods']} months, {r['events_test']} test events"
+            "  (hit rate % at 1 / 5 / 10 / 20 % of cells)"
+        )
         for m, s in r["methods"].items():  # type: ignore[attr-defined]
             hr = " / ".join(f"{v:5.1f}" for v in s["hit_rate"])
             print(f"  {m:13s} {hr}   fit {s['fit_s']:.2f}s  predict {s['predict_s']:.3f}s")
         if name in OPENCP:
-            print(f"  {'open_cp best':13s} " + " / ".join(f"{v:5.1f}" for v in OPENCP[name])
-                  + "   (shared/bench/README.md)")
+            print(
+                f"  {'open_cp best':13s} "
+                + " / ".join(f"{v:5.1f}" for v in OPENCP[name])
+                + "   (shared/bench/README.md)"
+            )
         if "paired_blend_vs_naivelong" in r:
             print(f"  Wilcoxon p, blend vs naivelong: {r['paired_blend_vs_naivelong']}")
-    score = {m: float(np.mean([np.mean(r["methods"][m]["hit_rate"])  # type: ignore[index]
-                               for r in results.values()])) for m in methods}
+    score = {
+        m: float(
+            np.mean(
+                [
+                    np.mean(r["methods"][m]["hit_rate"])  # type: ignore[index]
+                    for r in results.values()
+                ]
+            )
+        )
+        for m in methods
+    }
     winner = max(score, key=lambda m: (score[m], -methods.index(m)))
-    print("\nmean hit rate over runs and coverages: "
-          + ", ".join(f"{m} {v:.1f}" for m, v in sorted(score.items(), key=lambda kv: -kv[1])))
-    print(f"rule winner: {winner}; DEFAULT_METHOD in the library: {DEFAULT_METHOD}"
-          f"{'' if winner == DEFAULT_METHOD else '  <-- update registry.DEFAULT_METHOD'}")
+    print(
+        "\nmean hit rate over runs and coverages: "
+        + ", ".join(f"{m} {v:.1f}" for m, v in sorted(score.items(), key=lambda kv: -kv[1]))
+    )
+    print(
+        f"rule winner: {winner}; DEFAULT_METHOD in the library: {DEFAULT_METHOD}"
+        f"{'' if winner == DEFAULT_METHOD else '  <-- update registry.DEFAULT_METHOD'}"
+    )
     print(f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     if a.json:
-        Path(a.json).write_text(json.dumps({"runs": results, "score": score, "winner": winner},
-                                           indent=1, allow_nan=False, default=str))
+        Path(a.json).write_text(
+            json.dumps(
+                {"runs": results, "score": score, "winner": winner},
+                indent=1,
+                allow_nan=False,
+                default=str,
+            )
+        )
     return 0 if not math.isnan(score[winner]) else 1
 
 

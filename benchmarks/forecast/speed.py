@@ -28,8 +28,7 @@ from openprecinct.analytics.grid import SquareGrid
 OPENCP_SEPP_3000_S = 63.0
 
 
-def city(n_per_day: float, days: float, rng: np.random.Generator, side: float = 10000.0
-         ) -> Events:
+def city(n_per_day: float, days: float, rng: np.random.Generator, side: float = 10000.0) -> Events:
     n_addr = 20000
     ax, ay = rng.uniform(0, side, n_addr), rng.uniform(0, side, n_addr)
     w = rng.lognormal(0, 1.5, n_addr)
@@ -48,8 +47,8 @@ def timed(fn):  # type: ignore[no-untyped-def]
 def dense_kde(ev: Events, grid: SquareGrid, h: float) -> np.ndarray:
     out = np.zeros(grid.n_cells)
     for k in range(0, len(ev), 2000):
-        dx = grid.centers[None, :, 0] - ev.x[k:k + 2000, None]
-        dy = grid.centers[None, :, 1] - ev.y[k:k + 2000, None]
+        dx = grid.centers[None, :, 0] - ev.x[k : k + 2000, None]
+        dy = grid.centers[None, :, 1] - ev.y[k : k + 2000, None]
         out += np.exp(-(dx * dx + dy * dy) / (2 * h * h)).sum(axis=0)
     return out
 
@@ -84,8 +83,15 @@ def dense_sepp(ev: Events, iterations: int, h: float = 250.0) -> float:
     span = ev.end - ev.observed_from
     for _ in range(iterations):
         mu = kern @ wbg / span
-        g = np.where(ok, theta * omega * np.exp(-omega * np.where(ok, dt, 0))
-                     * np.exp(-d2 / (2 * sigma**2)) / (2 * math.pi * sigma**2), 0.0)
+        g = np.where(
+            ok,
+            theta
+            * omega
+            * np.exp(-omega * np.where(ok, dt, 0))
+            * np.exp(-d2 / (2 * sigma**2))
+            / (2 * math.pi * sigma**2),
+            0.0,
+        )
         lam = mu + g.sum(axis=1)
         p = g / lam[:, None]
         wbg = mu / lam
@@ -116,8 +122,9 @@ def main() -> int:
     # 3,000 events in 90 days on a precinct-sized area (4.6 km x 4.6 km = 21 km2)
     small = city(3000 / 90, 90.0, np.random.default_rng(1), side=4600.0)
     print(f"\nagainst dense numpy references ({len(small):,} events, 90 days, 21 km2):")
-    _, ours = timed(lambda: KDEForecast(bandwidth=200, window_days=90).fit(small, grid)
-                    .predict(Period(90, 91)))
+    _, ours = timed(
+        lambda: KDEForecast(bandwidth=200, window_days=90).fit(small, grid).predict(Period(90, 91))
+    )
     _, ref = timed(lambda: dense_kde(small, grid, 200.0))
     print(f"  KDE predict          ours {ours:7.3f}s  dense {ref:7.3f}s  ratio {ref / ours:6.1f}x")
     cells = grid.locate(small.x, small.y)
@@ -128,10 +135,14 @@ def main() -> int:
     s = ContinuousSEPP(iterations=30)
     _, ours = timed(lambda: s.fit(small, grid))
     _, ref = timed(lambda: dense_sepp(small, 30))
-    print(f"  cts SEPP fit (30 it) ours {ours:7.3f}s  dense {ref:7.3f}s  ratio {ref / ours:6.1f}x"
-          f"   ({s.n_pairs_:,} candidate pairs, not {len(small) ** 2:,})")
-    print(f"  cts SEPP vs open_cp 0.2.0 ({OPENCP_SEPP_3000_S:.0f} s on 3,000 events): "
-          f"{OPENCP_SEPP_3000_S / ours:.0f}x faster (target >= 20x)")
+    print(
+        f"  cts SEPP fit (30 it) ours {ours:7.3f}s  dense {ref:7.3f}s  ratio {ref / ours:6.1f}x"
+        f"   ({s.n_pairs_:,} candidate pairs, not {len(small) ** 2:,})"
+    )
+    print(
+        f"  cts SEPP vs open_cp 0.2.0 ({OPENCP_SEPP_3000_S:.0f} s on 3,000 events): "
+        f"{OPENCP_SEPP_3000_S / ours:.0f}x faster (target >= 20x)"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory with the dense references {peak:.0f} MB")
     return 0

@@ -31,8 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--spread", type=float, default=1.5, help="sigma of log address weights")
     p.add_argument("--repeat", type=float, default=0.3, help="repeat calls per call")
     p.add_argument("--test-days", type=int, default=28)
-    p.add_argument("--points", help="CSV with x,y columns (metres) to place addresses on, e.g. "
-                   "the f120.csv that shared/bench/prepare_nypd.py writes (the published runs)")
+    p.add_argument(
+        "--points",
+        help="CSV with x,y columns (metres) to place addresses on, e.g. "
+        "the f120.csv that shared/bench/prepare_nypd.py writes (the published runs)",
+    )
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
     rng = np.random.default_rng(a.seed)
@@ -61,8 +64,14 @@ def main(argv: list[str] | None = None) -> int:
         i += 1
     ts = pd.Timestamp("2024-03-01") + pd.to_timedelta(np.array(t), unit="D")
     idx = np.array(who)
-    df = pd.DataFrame({"t": ts.strftime("%Y-%m-%dT%H:%M:%S"), "x": addr[idx, 0].round(1),
-                       "y": addr[idx, 1].round(1), "category": "CALL"})
+    df = pd.DataFrame(
+        {
+            "t": ts.strftime("%Y-%m-%dT%H:%M:%S"),
+            "x": addr[idx, 0].round(1),
+            "y": addr[idx, 1].round(1),
+            "category": "CALL",
+        }
+    )
     df.sort_values("t").to_csv(a.out, index=False)
     print(f"wrote {len(df)} calls to {a.out}")
     return 0

@@ -56,8 +56,9 @@ LL_FLOOR = 1e-6
 """Smallest expected count used in the Poisson log-likelihood (events per cell per period)."""
 
 
-def make_periods(test_start: str | np.datetime64, test_end: str | np.datetime64,
-                 horizon: str) -> list[Period]:
+def make_periods(
+    test_start: str | np.datetime64, test_end: str | np.datetime64, horizon: str
+) -> list[Period]:
     """Consecutive periods from ``test_start`` that end on or before ``test_end`` (inclusive date).
 
     ``horizon`` is ``"day"``, ``"week"`` (7 days from ``test_start``) or ``"month"`` (calendar
@@ -107,8 +108,9 @@ def poisson_log_likelihood(expected: FloatArray, observed: FloatArray) -> float:
     return float(np.sum(y * np.log(lam) - lam - special.gammaln(y + 1)))
 
 
-def score_surface(surface: RiskSurface, observed: FloatArray, coverages: Sequence[float]
-                  ) -> PeriodScore:
+def score_surface(
+    surface: RiskSurface, observed: FloatArray, coverages: Sequence[float]
+) -> PeriodScore:
     """Score one forecast against observed counts per cell."""
     n_cells = observed.size
     order = surface.ranking()
@@ -190,17 +192,24 @@ class BacktestResult:
 
         def method(m: MethodScore) -> dict[str, Any]:
             return {
-                "coverage": {_pct(c): {"hit_rate": _num(s.hit_rate), "pai": _num(s.pai),
-                                       "pei": _num(s.pei), "pooled_hit_rate": _num(s.pooled_hit_rate),
-                                       "hit_rate_ci95": [_num(s.hit_rate_ci[0]),
-                                                         _num(s.hit_rate_ci[1])],
-                                       "area_fraction": _num(s.area_fraction)}
-                             for c, s in m.coverage.items()},
+                "coverage": {
+                    _pct(c): {
+                        "hit_rate": _num(s.hit_rate),
+                        "pai": _num(s.pai),
+                        "pei": _num(s.pei),
+                        "pooled_hit_rate": _num(s.pooled_hit_rate),
+                        "hit_rate_ci95": [_num(s.hit_rate_ci[0]), _num(s.hit_rate_ci[1])],
+                        "area_fraction": _num(s.area_fraction),
+                    }
+                    for c, s in m.coverage.items()
+                },
                 "fit_seconds": _num(m.fit_seconds),
                 "predict_seconds_per_period": _num(m.predict_seconds_per_period),
                 "log_likelihood_per_period": _num(m.log_likelihood),
-                "calibration_by_decile": {"expected": [_num(v) for v in m.calibration.expected],
-                                          "observed": [_num(v) for v in m.calibration.observed]},
+                "calibration_by_decile": {
+                    "expected": [_num(v) for v in m.calibration.expected],
+                    "observed": [_num(v) for v in m.calibration.observed],
+                },
                 "params": {k: _jsonable(v) for k, v in m.params.items()},
             }
 
@@ -232,9 +241,16 @@ def _jsonable(v: Any) -> Any:
     return repr(v)
 
 
-def _summarise(name: str, scores: list[PeriodScore],
-               surfaces_obs: list[tuple[FloatArray, FloatArray]], coverages: Sequence[float], n_cells: int, fit_s: float, pred_s: float,
-               params: dict[str, Any]) -> MethodScore:
+def _summarise(
+    name: str,
+    scores: list[PeriodScore],
+    surfaces_obs: list[tuple[FloatArray, FloatArray]],
+    coverages: Sequence[float],
+    n_cells: int,
+    fit_s: float,
+    pred_s: float,
+    params: dict[str, Any],
+) -> MethodScore:
     cov: dict[float, CoverageScore] = {}
     rates: dict[float, tuple[float, ...]] = {}
     for c in coverages:
@@ -253,8 +269,11 @@ def _summarise(name: str, scores: list[PeriodScore],
             pai = np.where(frac > 0, hr / frac, np.nan)
             pei = np.where(best > 0, cap / np.maximum(best, 1), np.nan)
         m = float(hr.mean())
-        half = float(stats.t.ppf(0.975, hr.size - 1) * hr.std(ddof=1) / math.sqrt(hr.size)) \
-            if hr.size > 1 else math.nan
+        half = (
+            float(stats.t.ppf(0.975, hr.size - 1) * hr.std(ddof=1) / math.sqrt(hr.size))
+            if hr.size > 1
+            else math.nan
+        )
         cov[c] = CoverageScore(
             m,
             float(np.nanmean(pai)) if np.isfinite(pai).any() else math.nan,
@@ -354,26 +373,51 @@ def backtest(
             p = periods[i]
             if refit_every > 0 and k > 0 and k % refit_every == 0:
                 t0 = time.perf_counter()
-                model.fit(ev.before(p.start), grid,
-                          None if ctx is None else ctx.before(p.start)).prepare([p.days])
+                model.fit(
+                    ev.before(p.start), grid, None if ctx is None else ctx.before(p.start)
+                ).prepare([p.days])
                 fit_s += time.perf_counter() - t0
             t1 = time.perf_counter()
             surface = model.predict(p, history=ev, context=ctx)
             pred_times.append(time.perf_counter() - t1)
             scores.append(score_surface(surface, observed[i], coverages))
             pairs.append((surface.values, observed[i]))
-        results[name] = _summarise(name, scores, pairs, coverages, grid.n_cells, fit_s,
-                                   float(np.mean(pred_times)) if pred_times else math.nan,
-                                   model.get_params())
+        results[name] = _summarise(
+            name,
+            scores,
+            pairs,
+            coverages,
+            grid.n_cells,
+            fit_s,
+            float(np.mean(pred_times)) if pred_times else math.nan,
+            model.get_params(),
+        )
     oracle_scores = []
     for i in scored:
         s = RiskSurface(grid, periods[i], observed[i], (), "oracle")
         oracle_scores.append(score_surface(s, observed[i], coverages))
-    oracle = _summarise("oracle", oracle_scores, [(observed[i], observed[i]) for i in scored],
-                        coverages, grid.n_cells, 0.0, 0.0, {})
+    oracle = _summarise(
+        "oracle",
+        oracle_scores,
+        [(observed[i], observed[i]) for i in scored],
+        coverages,
+        grid.n_cells,
+        0.0,
+        0.0,
+        {},
+    )
     n_test = int(sum(observed[i].sum() for i in scored))
-    return BacktestResult(results, oracle, tuple(coverages), len(periods), len(scored),
-                          len(periods) - len(scored), len(train), n_test, grid.n_cells)
+    return BacktestResult(
+        results,
+        oracle,
+        tuple(coverages),
+        len(periods),
+        len(scored),
+        len(periods) - len(scored),
+        len(train),
+        n_test,
+        grid.n_cells,
+    )
 
 
 def paired_test(result: BacktestResult, a: str, b: str, coverage: float) -> PairedTest:

@@ -90,8 +90,9 @@ class Grid(ABC):
     def sample_offsets(self, k: int) -> FloatArray:
         """Offsets (m, 2) from a cell centre of ``m`` points spread evenly over one cell."""
 
-    def counts(self, x: npt.ArrayLike, y: npt.ArrayLike, weights: npt.ArrayLike | None = None
-               ) -> FloatArray:
+    def counts(
+        self, x: npt.ArrayLike, y: npt.ArrayLike, weights: npt.ArrayLike | None = None
+    ) -> FloatArray:
         """Number (or total weight) of points per cell; points outside the grid are ignored."""
         idx = self.locate(x, y)
         ok = idx >= 0
@@ -104,7 +105,7 @@ class Grid(ABC):
         reach = sp.identity(self.n_cells, dtype=np.int32, format="csr")
         acc = reach.copy()
         for _ in range(max(0, rings)):
-            reach = (reach @ a)
+            reach = reach @ a
             reach.data[:] = 1
             acc = acc + reach
         acc = acc.tocsr()
@@ -146,15 +147,17 @@ class SquareGrid(Grid):
         self.nx = max(1, math.ceil((maxx - self.x0) / c + 1e-9))
         self.ny = max(1, math.ceil((maxy - self.y0) / c + 1e-9))
         gx, gy = np.meshgrid(np.arange(self.nx), np.arange(self.ny))
-        boxes = shapely.box(self.x0 + gx * c, self.y0 + gy * c,
-                            self.x0 + (gx + 1) * c, self.y0 + (gy + 1) * c)
+        boxes = shapely.box(
+            self.x0 + gx * c, self.y0 + gy * c, self.x0 + (gx + 1) * c, self.y0 + (gy + 1) * c
+        )
         shapely.prepare(area)
         valid = np.asarray(shapely.intersects(area, boxes), dtype=bool)
         self.index = np.full((self.ny, self.nx), -1, dtype=np.intp)
         self.rows, self.cols = np.nonzero(valid)
         self.index[self.rows, self.cols] = np.arange(self.rows.size)
-        self.centers = np.column_stack([self.x0 + (self.cols + 0.5) * c,
-                                        self.y0 + (self.rows + 0.5) * c])
+        self.centers = np.column_stack(
+            [self.x0 + (self.cols + 0.5) * c, self.y0 + (self.rows + 0.5) * c]
+        )
         self.cell_area = c * c
 
     def __repr__(self) -> str:
@@ -248,8 +251,9 @@ class HexGrid(Grid):
         self.q = qq[valid][order]
         self.r = rr[valid][order]
         self.centers = np.column_stack([cx[valid][order], cy[valid][order]])
-        self._lookup = {(int(a), int(b)): i
-                        for i, (a, b) in enumerate(zip(self.q, self.r, strict=True))}
+        self._lookup = {
+            (int(a), int(b)): i for i, (a, b) in enumerate(zip(self.q, self.r, strict=True))
+        }
         # dense (q, r) -> cell table for vectorised lookups
         self._q0 = int(self.q.min()) if self.q.size else 0
         self._r0 = int(self.r.min()) if self.r.size else 0

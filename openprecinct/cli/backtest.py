@@ -43,36 +43,61 @@ def build_parser() -> argparse.ArgumentParser:
         "coverage, averaged over periods with events.",
     )
     p.add_argument("--input", required=True, help="CSV file of events (.csv or .csv.gz)")
-    p.add_argument("--columns", required=True,
-                   help="t=COL,x=COL,y=COL[,category=COL]: which columns hold time, x, y, category")
-    p.add_argument("--date-format", help="strftime format of the time column (default: ISO 8601, "
-                   "then any format pandas recognises)")
-    p.add_argument("--crs", required=True,
-                   help="CRS of x/y, e.g. EPSG:2263 (NYPD feet) or EPSG:4326 (x=longitude)")
-    p.add_argument("--analysis-crs",
-                   help="metric CRS for the grid (default: the events' CRS if in metres, "
-                   "EPSG:32118 for EPSG:2263, the area's CRS if projected, else the UTM zone)")
-    p.add_argument("--area", required=True,
-                   help="GeoJSON study area, in the CRS it declares (WGS84 when none)")
-    p.add_argument("--area-crs", help="CRS of the area file when it declares none and is not "
-                   "longitude/latitude")
+    p.add_argument(
+        "--columns",
+        required=True,
+        help="t=COL,x=COL,y=COL[,category=COL]: which columns hold time, x, y, category",
+    )
+    p.add_argument(
+        "--date-format",
+        help="strftime format of the time column (default: ISO 8601, "
+        "then any format pandas recognises)",
+    )
+    p.add_argument(
+        "--crs",
+        required=True,
+        help="CRS of x/y, e.g. EPSG:2263 (NYPD feet) or EPSG:4326 (x=longitude)",
+    )
+    p.add_argument(
+        "--analysis-crs",
+        help="metric CRS for the grid (default: the events' CRS if in metres, "
+        "EPSG:32118 for EPSG:2263, the area's CRS if projected, else the UTM zone)",
+    )
+    p.add_argument(
+        "--area", required=True, help="GeoJSON study area, in the CRS it declares (WGS84 when none)"
+    )
+    p.add_argument(
+        "--area-crs",
+        help="CRS of the area file when it declares none and is not longitude/latitude",
+    )
     p.add_argument("--area-filter", help="PROPERTY=VALUE: keep area features with that property")
     p.add_argument("--category", help="keep only these categories (comma separated, any case)")
-    p.add_argument("--include-discretionary", action="store_true",
-                   help="keep discretionary-enforcement categories (drug arrests, stops, "
-                   "trespass...), which are excluded by default because they measure policing")
-    p.add_argument("--keep-duplicates", action="store_true",
-                   help="keep rows that repeat another row exactly (dropped by default)")
+    p.add_argument(
+        "--include-discretionary",
+        action="store_true",
+        help="keep discretionary-enforcement categories (drug arrests, stops, "
+        "trespass...), which are excluded by default because they measure policing",
+    )
+    p.add_argument(
+        "--keep-duplicates",
+        action="store_true",
+        help="keep rows that repeat another row exactly (dropped by default)",
+    )
     p.add_argument("--cell-size", type=float, default=150.0, help="metres (default 150)")
     p.add_argument("--grid", choices=["square", "hex"], default="square")
     p.add_argument("--train-start", required=True, help="first day of history, YYYY-MM-DD")
     p.add_argument("--test-start", required=True, help="first test day, YYYY-MM-DD")
     p.add_argument("--test-end", required=True, help="last test day (inclusive), YYYY-MM-DD")
     p.add_argument("--horizon", choices=["day", "week", "month"], default="day")
-    p.add_argument("--method", default="default",
-                   help=f"one of {', '.join(METHODS)}, 'default' ({DEFAULT_METHOD}), 'all', "
-                   "or a comma-separated list")
-    p.add_argument("--coverage", default="1,5,10,20", help="percent of cells flagged (default 1,5,10,20)")
+    p.add_argument(
+        "--method",
+        default="default",
+        help=f"one of {', '.join(METHODS)}, 'default' ({DEFAULT_METHOD}), 'all', "
+        "or a comma-separated list",
+    )
+    p.add_argument(
+        "--coverage", default="1,5,10,20", help="percent of cells flagged (default 1,5,10,20)"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("--quiet", action="store_true", help="no progress or data report on stderr")
     return p
@@ -89,7 +114,9 @@ def _parse_columns(text: str) -> dict[str, str]:
         if not part.strip():
             continue
         if "=" not in part:
-            raise CLIError(f"--columns takes ROLE=COLUMN pairs such as t=date,x=X,y=Y; got {part!r}")
+            raise CLIError(
+                f"--columns takes ROLE=COLUMN pairs such as t=date,x=X,y=Y; got {part!r}"
+            )
         role, col = (s.strip() for s in part.split("=", 1))
         if role not in ("t", "x", "y", "category"):
             raise CLIError(f"--columns: unknown role {role!r}; roles are t, x, y and category")
@@ -147,8 +174,9 @@ def _methods(text: str) -> list[str]:
     return names
 
 
-def load_events(args: argparse.Namespace
-                ) -> tuple[pd.DataFrame, pd.DataFrame | None, dict[str, int]]:
+def load_events(
+    args: argparse.Namespace,
+) -> tuple[pd.DataFrame, pd.DataFrame | None, dict[str, int]]:
     """Read and clean the CSV.
 
     Returns the events (t as datetime64, x, y), the context events (every category but the
@@ -168,8 +196,10 @@ def load_events(args: argparse.Namespace
         for chunk in reader:
             absent = [c for c in wanted if c not in chunk.columns]
             if absent:
-                raise CLIError(f"column(s) {', '.join(absent)} not in {path.name}; its columns "
-                               f"are: {', '.join(map(str, chunk.columns[:30]))}")
+                raise CLIError(
+                    f"column(s) {', '.join(absent)} not in {path.name}; its columns "
+                    f"are: {', '.join(map(str, chunk.columns[:30]))}"
+                )
             hashes.append(pd.util.hash_pandas_object(chunk, index=False).to_numpy())
             parts.append(chunk[wanted].copy())
     except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as exc:
@@ -193,9 +223,12 @@ def load_events(args: argparse.Namespace
             report["discretionary_excluded"] = int(disc.sum())
             if disc.any():
                 names = sorted(set(cat[disc]))[:5]
-                _say(args, f"warning: excluded {int(disc.sum())} discretionary-enforcement events "
-                     f"({', '.join(names)}{'...' if len(set(cat[disc])) > 5 else ''}): they "
-                     "measure where police looked; --include-discretionary keeps them")
+                _say(
+                    args,
+                    f"warning: excluded {int(disc.sum())} discretionary-enforcement events "
+                    f"({', '.join(names)}{'...' if len(set(cat[disc])) > 5 else ''}): they "
+                    "measure where police looked; --include-discretionary keeps them",
+                )
             df, cat = df[~disc], cat[~disc]
         if args.category:
             chosen = {c.strip().upper() for c in args.category.split(",") if c.strip()}
@@ -211,16 +244,22 @@ def load_events(args: argparse.Namespace
     return out, context, report
 
 
-def _clean(df: pd.DataFrame, cols: dict[str, str], args: argparse.Namespace
-           ) -> tuple[pd.DataFrame, int, int]:
+def _clean(
+    df: pd.DataFrame, cols: dict[str, str], args: argparse.Namespace
+) -> tuple[pd.DataFrame, int, int]:
     t = _parse_times(df[cols["t"]].astype(str), args.date_format)
     x = pd.to_numeric(df[cols["x"]].astype(str).str.replace(",", "").str.strip(), errors="coerce")
     y = pd.to_numeric(df[cols["y"]].astype(str).str.replace(",", "").str.strip(), errors="coerce")
     bad_t = t.isna()
     bad_xy = ~bad_t & ~(np.isfinite(x) & np.isfinite(y))
     keep = ~(bad_t | bad_xy)
-    out = pd.DataFrame({"t": t[keep].to_numpy(dtype="datetime64[ms]"),
-                        "x": x[keep].to_numpy(float), "y": y[keep].to_numpy(float)})
+    out = pd.DataFrame(
+        {
+            "t": t[keep].to_numpy(dtype="datetime64[ms]"),
+            "x": x[keep].to_numpy(float),
+            "y": y[keep].to_numpy(float),
+        }
+    )
     return out, int(bad_t.sum()), int(bad_xy.sum())
 
 
@@ -244,8 +283,9 @@ def run(argv: Sequence[str]) -> int:
         return int(exc.code or 0)
     coverages = _coverages(args.coverage)
     names = _methods(args.method)
-    if not (isinstance(args.cell_size, float) and math.isfinite(args.cell_size)
-            and args.cell_size > 0):
+    if not (
+        isinstance(args.cell_size, float) and math.isfinite(args.cell_size) and args.cell_size > 0
+    ):
         raise CLIError(f"--cell-size must be a positive number of metres; got {args.cell_size}")
     train_start = _parse_date(args.train_start, "--train-start")
     test_start = _parse_date(args.test_start, "--test-start")
@@ -261,8 +301,10 @@ def run(argv: Sequence[str]) -> int:
 
     rows, context_rows, report = load_events(args)
     if rows.empty:
-        raise CLIError("no usable event in the input (see the counts above); check --columns, "
-                       "--date-format and --category")
+        raise CLIError(
+            "no usable event in the input (see the counts above); check --columns, "
+            "--date-format and --category"
+        )
     try:
         src = geo.parse_crs(args.crs)
         if args.analysis_crs:
@@ -273,16 +315,18 @@ def run(argv: Sequence[str]) -> int:
             dst = geo.analysis_crs_for(src, rows["x"].to_numpy(), rows["y"].to_numpy())
         if not dst.is_projected:
             raise CLIError(f"--analysis-crs must be a projected CRS in metres; got {dst.name}")
-        xm, ym = geo.transform_xy(rows["x"].to_numpy(), rows["y"].to_numpy(),
-                                  src_crs=args.crs, dst_crs=dst)
+        xm, ym = geo.transform_xy(
+            rows["x"].to_numpy(), rows["y"].to_numpy(), src_crs=args.crs, dst_crs=dst
+        )
         filt = None
         if args.area_filter:
             if "=" not in args.area_filter:
                 raise CLIError("--area-filter takes PROPERTY=VALUE, e.g. precinct=120")
             k, v = args.area_filter.split("=", 1)
             filt = (k.strip(), v.strip())
-        area = geo.load_area(args.area, property_filter=filt, dst_crs=dst,
-                             src_crs=args.area_crs or None)
+        area = geo.load_area(
+            args.area, property_filter=filt, dst_crs=dst, src_crs=args.area_crs or None
+        )
     except geo.GeoError as exc:
         raise CLIError(str(exc)) from exc
     grid = make_grid(area, args.cell_size, args.grid)
@@ -299,19 +343,32 @@ def run(argv: Sequence[str]) -> int:
     report["events_used"] = int((t_days >= t0).sum())
     for k, v in report.items():
         _say(args, f"{k.replace('_', ' ')}: {v}")
-    _say(args, f"grid: {grid.n_cells} {args.grid} cells of {args.cell_size:g} m "
-         f"({area.area / 1e6:.2f} km2, analysis CRS {dst.to_string()}); "
-         f"{len(periods)} test {args.horizon}s; methods: {', '.join(names)}")
+    _say(
+        args,
+        f"grid: {grid.n_cells} {args.grid} cells of {args.cell_size:g} m "
+        f"({area.area / 1e6:.2f} km2, analysis CRS {dst.to_string()}); "
+        f"{len(periods)} test {args.horizon}s; methods: {', '.join(names)}",
+    )
     methods = {n: make_method(n) for n in names}
     context = None
     if context_rows is not None and not context_rows.empty:
-        cx, cy = geo.transform_xy(context_rows["x"].to_numpy(), context_rows["y"].to_numpy(),
-                                  src_crs=args.crs, dst_crs=dst)
+        cx, cy = geo.transform_xy(
+            context_rows["x"].to_numpy(),
+            context_rows["y"].to_numpy(),
+            src_crs=args.crs,
+            dst_crs=dst,
+        )
         ok = np.isfinite(cx) & np.isfinite(cy)
         context = Events(days_from_datetime64(context_rows["t"].to_numpy()[ok]), cx[ok], cy[ok])
-    result = bt.backtest(events, grid, methods, periods,
-                         coverages=[c / 100 for c in coverages], train_start=t0,
-                         context=context)
+    result = bt.backtest(
+        events,
+        grid,
+        methods,
+        periods,
+        coverages=[c / 100 for c in coverages],
+        train_start=t0,
+        context=context,
+    )
     if result.periods_scored == 0:
         _say(args, "warning: no test period has events; nothing was scored")
     out = result.to_dict()
@@ -326,9 +383,11 @@ def run(argv: Sequence[str]) -> int:
             for c in result.coverages:
                 pt = bt.paired_test(result, DEFAULT_METHOD, name, c)
                 tests[f"{c * 100:g}"] = {
-                    "mean_difference": None if not math.isfinite(pt.mean_difference)
+                    "mean_difference": None
+                    if not math.isfinite(pt.mean_difference)
                     else round(pt.mean_difference, 6),
-                    "p_value": None if not math.isfinite(pt.p_value) else round(pt.p_value, 6)}
+                    "p_value": None if not math.isfinite(pt.p_value) else round(pt.p_value, 6),
+                }
             out["methods"][name]["paired_test_vs_default"] = tests
     out["input"] = report
     out["analysis_crs"] = dst.to_string()
@@ -355,8 +414,10 @@ def _table(out: dict[str, Any], coverages: list[float]) -> str:
         fit = m["fit_seconds"] or 0.0
         pred = m["predict_seconds_per_period"] or 0.0
         lines.append(f"{name:14s}{cells} | {fit:5.2f} | {pred:.3f}")
-    lines.append(f"periods scored: {out['periods']} of {out['periods_total']} "
-                 f"({out['periods_skipped_no_events']} without events skipped); test events: "
-                 f"{out['events_test']}; cells: {out['cells']}; default method: "
-                 f"{out['default_method']}; best here: {out['best_method']}")
+    lines.append(
+        f"periods scored: {out['periods']} of {out['periods_total']} "
+        f"({out['periods_skipped_no_events']} without events skipped); test events: "
+        f"{out['events_test']}; cells: {out['cells']}; default method: "
+        f"{out['default_method']}; best here: {out['best_method']}"
+    )
     return "\n".join(lines)

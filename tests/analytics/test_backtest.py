@@ -43,7 +43,13 @@ def test_hit_rate_pai_pei_by_hand() -> None:
 def test_backtest_counts_skipped_periods_and_scores_means() -> None:
     x0, y0 = cxy(2, 2)
     x1, y1 = cxy(7, 7)
-    t = [1, 2, 3, 11.5, 13.5]  # history days 1-3 in (2,2); period day 11 hit, day 12 empty, day 13 miss
+    t = [
+        1,
+        2,
+        3,
+        11.5,
+        13.5,
+    ]  # history days 1-3 in (2,2); period day 11 hit, day 12 empty, day 13 miss
     x = [x0, x0, x0, x0, x1]
     y = [y0, y0, y0, y0, y1]
     e = Events(np.array(t), np.array(x), np.array(y), 0.0)
@@ -78,8 +84,13 @@ def test_paired_test_and_winner_rule() -> None:
             y.append(GRID.centers[c, 1])
     e = Events(np.array(t), np.array(x), np.array(y), 0.0)
     ps = [Period(150 + i, 151 + i) for i in range(50)]
-    r = bt.backtest(e, GRID, {"naive": RecentCounts(window_days=1), "long": LongRunCounts()}, ps,
-                    coverages=[0.02])
+    r = bt.backtest(
+        e,
+        GRID,
+        {"naive": RecentCounts(window_days=1), "long": LongRunCounts()},
+        ps,
+        coverages=[0.02],
+    )
     pt = bt.paired_test(r, "long", "naive", 0.02)
     assert pt.mean_difference > 0 and pt.p_value < 0.05 and pt.n_periods == r.periods_scored
     assert bt.select_winner(r) == "long"

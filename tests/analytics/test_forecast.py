@@ -30,8 +30,12 @@ def cell(col: int, row: int) -> int:
 
 
 def ev(t: list[float], x: list[float], y: list[float], start: float | None = None) -> Events:
-    return Events(np.array(t, float), np.array(x, float), np.array(y, float),
-                  math.nan if start is None else start)
+    return Events(
+        np.array(t, float),
+        np.array(x, float),
+        np.array(y, float),
+        math.nan if start is None else start,
+    )
 
 
 def test_recent_counts_by_hand() -> None:
@@ -110,7 +114,11 @@ def test_kde_time_decay_weights_recent_events() -> None:
 def test_adaptive_kde_spreads_isolated_events_more() -> None:
     xs = [700 + i for i in range(20)] + [75]
     e = ev(list(range(21)), xs, [700] * 20 + [75], start=0)
-    s = KDEForecast(bandwidth=50, adaptive=True, k_neighbours=5).fit(e, GRID).predict(Period(30, 31))
+    s = (
+        KDEForecast(bandwidth=50, adaptive=True, k_neighbours=5)
+        .fit(e, GRID)
+        .predict(Period(30, 31))
+    )
     f = KDEForecast(bandwidth=50).fit(e, GRID).predict(Period(30, 31))
     assert s.values[cell(1, 1)] > f.values[cell(1, 1)]
 
@@ -138,8 +146,11 @@ def test_prospective_hotspot_bowers_weights_by_hand() -> None:
 
 
 def test_parameters_are_validated_with_one_sentence() -> None:
-    with pytest.raises(ValueError, match=r"The 'bandwidth' parameter of KDEForecast must be a "
-                       r"float in \(0, inf\). Got -5 instead."):
+    with pytest.raises(
+        ValueError,
+        match=r"The 'bandwidth' parameter of KDEForecast must be a "
+        r"float in \(0, inf\). Got -5 instead.",
+    ):
         KDEForecast(bandwidth=-5).fit(ev([], [], []), GRID)
 
 
@@ -177,3 +188,14 @@ def test_blend_is_calibrated_on_a_stationary_process() -> None:
     m = BlendForecast().fit(e.before(690), GRID)
     s = m.predict(Period(690, 720))
     assert s.values.sum() == pytest.approx(rate.sum(), rel=0.15)
+
+
+def test_blend_bands_rank_nested_cells() -> None:
+    from openprecinct.analytics.forecast.blend import _nested_ranking
+
+    rest = np.array([5.0, 4.0, 3.0, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    first = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 9.0])
+    second = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 8.0, 9.0])
+    order = _nested_ranking([first, second], (0.1, 0.3), rest, ())
+    assert list(order[:3]) == [9, 8, 0]  # 1 cell by the first, up to 3 by the second
+    assert sorted(order.tolist()) == list(range(10))

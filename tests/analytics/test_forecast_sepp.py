@@ -30,8 +30,14 @@ def test_exponential_recursion_matches_the_quadratic_sum() -> None:
         assert b[i] == pytest.approx((d * np.exp(-0.3 * d)).sum(), rel=1e-9, abs=1e-12)
 
 
-def _simulate_hawkes(theta: float, omega: float, sigma: float, rng: np.random.Generator,
-                     days: float = 365.0, rate: float = 4.0) -> Events:
+def _simulate_hawkes(
+    theta: float,
+    omega: float,
+    sigma: float,
+    rng: np.random.Generator,
+    days: float = 365.0,
+    rate: float = 4.0,
+) -> Events:
     hot = rng.uniform(200, 2800, (40, 2))
     n0 = rng.poisson(rate * days)
     t = list(rng.uniform(0, days, n0))
@@ -76,16 +82,20 @@ def test_grid_etas_finds_self_excitation_and_none_in_poisson_data() -> None:
 def test_sepp_fits_sparse_data_and_predicts_expected_counts() -> None:
     rng = np.random.default_rng(4)
     n = 3 * 365  # about 3 events a day
-    ev = Events(np.sort(rng.uniform(0, 365, n)), rng.uniform(0, 2999, n),
-                rng.uniform(0, 2999, n), 0.0, 365.0)
+    ev = Events(
+        np.sort(rng.uniform(0, 365, n)),
+        rng.uniform(0, 2999, n),
+        rng.uniform(0, 2999, n),
+        0.0,
+        365.0,
+    )
     for model in (ContinuousSEPP(), GridETAS()):
         s = model.fit(ev, GRID).predict(Period(365, 366))
         assert s.values.sum() == pytest.approx(3.0, rel=0.2)
 
 
 def test_expected_count_formula_for_grid_etas_by_hand() -> None:
-    m = GridETAS().fit(Events(np.array([1.0]), np.array([75.0]), np.array([75.0]), 0.0, 10.0),
-                       GRID)
+    m = GridETAS().fit(Events(np.array([1.0]), np.array([75.0]), np.array([75.0]), 0.0, 10.0), GRID)
     m.mu_ = np.zeros(GRID.n_cells)
     m.theta_, m.omega_ = 0.5, 0.2
     v = m.predict(Period(10, 12)).values

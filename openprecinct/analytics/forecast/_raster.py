@@ -54,8 +54,9 @@ class FineRaster:
     def to_cells(self, raster: FloatArray, mean: bool = False) -> FloatArray:
         """Sum (or mean) of pixel values per cell."""
         flat = raster.ravel()
-        s = np.bincount(self.cell_of_pixel[self._ok], weights=flat[self._ok],
-                        minlength=self.grid.n_cells).astype(float)
+        s = np.bincount(
+            self.cell_of_pixel[self._ok], weights=flat[self._ok], minlength=self.grid.n_cells
+        ).astype(float)
         if mean:
             s = s / np.maximum(self.pixels_per_cell, 1)
         return s

@@ -47,9 +47,17 @@ def datetime64_from_days(days: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
     return _EPOCH + np.round(d * _MS_PER_DAY).astype(np.int64).astype("timedelta64[ms]")
 
 
-def check_param(owner: str, name: str, value: Any, kind: str, low: float | None = None,
-                high: float | None = None, *, low_open: bool = True, allow_none: bool = False
-                ) -> Any:
+def check_param(
+    owner: str,
+    name: str,
+    value: Any,
+    kind: str,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = True,
+    allow_none: bool = False,
+) -> Any:
     """Validate one numeric constructor parameter; raise the house-style ``ValueError``.
 
     ``kind`` is ``"float"`` or ``"int"``. The interval is ``(low, high]``-style as given by
@@ -61,8 +69,10 @@ def check_param(owner: str, name: str, value: Any, kind: str, low: float | None 
     hi_txt = "inf" if high is None else f"{high:g}"
     interval = f"{'(' if low_open else '['}{lo_txt}, {hi_txt}{')' if high is None else ']'}"
     extra = " or None" if allow_none else ""
-    msg = (f"The '{name}' parameter of {owner} must be {'an' if kind == 'int' else 'a'} {kind} "
-           f"in {interval}{extra}. Got {value!r} instead.")
+    msg = (
+        f"The '{name}' parameter of {owner} must be {'an' if kind == 'int' else 'a'} {kind} "
+        f"in {interval}{extra}. Got {value!r} instead."
+    )
     if isinstance(value, bool):
         raise ValueError(msg)
     if kind == "int" and not isinstance(value, int | np.integer):
@@ -121,8 +131,13 @@ class Events:
             object.__setattr__(self, "observed_from", float(t[order][0]) if t.size else math.nan)
 
     @classmethod
-    def from_datetimes(cls, times: npt.ArrayLike, x: npt.ArrayLike, y: npt.ArrayLike,
-                       observed_from: npt.ArrayLike | None = None) -> Events:
+    def from_datetimes(
+        cls,
+        times: npt.ArrayLike,
+        x: npt.ArrayLike,
+        y: npt.ArrayLike,
+        observed_from: npt.ArrayLike | None = None,
+    ) -> Events:
         """Build from datetime64 (or ISO string) times."""
         start = math.nan if observed_from is None else float(days_from_datetime64(observed_from))
         return cls(days_from_datetime64(times), np.asarray(x, float), np.asarray(y, float), start)
@@ -148,8 +163,9 @@ class Events:
 
     def select(self, mask: BoolArray) -> Events:
         """The events where ``mask`` is true (same observation start)."""
-        return Events(self.t[mask], self.x[mask], self.y[mask], self.observed_from,
-                      self.observed_to)
+        return Events(
+            self.t[mask], self.x[mask], self.y[mask], self.observed_from, self.observed_to
+        )
 
 
 @dataclass(frozen=True)
@@ -191,9 +207,14 @@ class RiskSurface:
     values: FloatArray
     tiebreak: tuple[FloatArray, ...] = ()
     method: str = ""
+    order: IntArray | None = None
+    """An explicit ranking (every cell once, highest risk first) when the method ranks cells by
+    more than ``values`` (e.g. ``BlendForecast(bands=True)``: one blend per coverage band)."""
 
     def ranking(self) -> IntArray:
         """Cell numbers, highest risk first, with ties broken by ``tiebreak`` then at random."""
+        if self.order is not None:
+            return np.asarray(self.order, dtype=np.intp)
         n = self.values.size
         perm = np.random.default_rng(20040601).permutation(n).astype(float)
         keys: list[FloatArray] = [perm]
@@ -227,8 +248,11 @@ class Forecaster:
     @classmethod
     def _param_names(cls) -> list[str]:
         sig = inspect.signature(cls.__init__)
-        return [p.name for p in sig.parameters.values()
-                if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        return [
+            p.name
+            for p in sig.parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ]
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Constructor parameters and their current values."""
@@ -238,8 +262,10 @@ class Forecaster:
         valid = self._param_names()
         for key, value in params.items():
             if key not in valid:
-                raise ValueError(f"Invalid parameter {key!r} for {type(self).__name__}; "
-                                 f"valid parameters are {valid}.")
+                raise ValueError(
+                    f"Invalid parameter {key!r} for {type(self).__name__}; "
+                    f"valid parameters are {valid}."
+                )
             setattr(self, key, value)
         return self
 
@@ -266,8 +292,9 @@ class Forecaster:
         """
         self._validate_params()
         if not isinstance(events, Events):
-            raise TypeError(f"{type(self).__name__}.fit expects an Events object, "
-                            f"got {type(events).__name__}")
+            raise TypeError(
+                f"{type(self).__name__}.fit expects an Events object, got {type(events).__name__}"
+            )
         self.grid_ = grid
         cells = grid.locate(events.x, events.y)
         inside = cells >= 0
@@ -309,8 +336,9 @@ class Forecaster:
         past = Events(ev.t[:k], ev.x[:k], ev.y[:k], ev.observed_from)
         return past, cells[:k]
 
-    def predict(self, period: Period, history: Events | None = None,
-                context: Events | None = None) -> RiskSurface:
+    def predict(
+        self, period: Period, history: Events | None = None, context: Events | None = None
+    ) -> RiskSurface:
         """Expected events per cell in ``period``.
 
         Parameters
@@ -328,14 +356,18 @@ class Forecaster:
         if context is None and history is not None and self.context_ is self.events_:
             self._context_past = (past, cells)
         else:
-            self._context_past = self._history(period, context if context is not None
-                                               else self.context_)
-        values, tiebreak = self._predict(period, past, cells)
+            self._context_past = self._history(
+                period, context if context is not None else self.context_
+            )
+        out = self._predict(period, past, cells)
+        values, tiebreak = out[0], out[1]
+        order = out[2] if len(out) > 2 else None  # type: ignore[misc]
         values = np.clip(np.nan_to_num(np.asarray(values, float)), 0.0, None)
-        return RiskSurface(self.grid_, period, values, tiebreak, type(self).__name__)
+        return RiskSurface(self.grid_, period, values, tiebreak, type(self).__name__, order)
 
-    def _predict(self, period: Period, past: Events, cells: IntArray
-                 ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+    def _predict(
+        self, period: Period, past: Events, cells: IntArray
+    ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         raise NotImplementedError
 
     # --------------------------------------------------------------- helpers

@@ -69,12 +69,19 @@ FEATURE_NAMES = (
 )
 
 
-def blend_features(t: FloatArray, cells: IntArray, n_cells: int, start: float,
-                   observed_from: float, period_days: float,
-                   ring1: sp.csr_matrix, ring2: sp.csr_matrix,
-                   context: tuple[FloatArray, IntArray] | None = None,
-                   etas: tuple[float, float] | None = None,
-                   p_background: FloatArray | None = None) -> FloatArray:
+def blend_features(
+    t: FloatArray,
+    cells: IntArray,
+    n_cells: int,
+    start: float,
+    observed_from: float,
+    period_days: float,
+    ring1: sp.csr_matrix,
+    ring2: sp.csr_matrix,
+    context: tuple[FloatArray, IntArray] | None = None,
+    etas: tuple[float, float] | None = None,
+    p_background: FloatArray | None = None,
+) -> FloatArray:
     """Feature matrix (n_cells, n_features) of rates times ``period_days`` at origin ``start``.
 
     ``t`` and ``cells`` are the events strictly before ``start``; ``context`` the times and cells
@@ -128,16 +135,21 @@ def blend_features(t: FloatArray, cells: IntArray, n_cells: int, start: float,
     else:
         feats.append(np.zeros(n_cells))
     if p_background is not None and t.size:
-        feats.append(np.asarray(np.bincount(cells, weights=p_background, minlength=n_cells)
-                                * (period_days / span), float))
+        feats.append(
+            np.asarray(
+                np.bincount(cells, weights=p_background, minlength=n_cells) * (period_days / span),
+                float,
+            )
+        )
     else:
         feats.append(own[0].copy())
     feats.append(np.full(n_cells, total / max(n_cells, 1)))
     return np.column_stack(feats)
 
 
-def background_probability(t: FloatArray, cells: IntArray, mu: FloatArray, theta: float,
-                           omega: float) -> FloatArray:
+def background_probability(
+    t: FloatArray, cells: IntArray, mu: FloatArray, theta: float, omega: float
+) -> FloatArray:
     """Probability that each event is a background event under a grid ETAS,
     ``mu_c / (mu_c + theta omega A_i)`` with A_i the decayed count of earlier events of the cell
     (the expectation of stochastic declustering, Zhuang, Ogata & Vere-Jones 2002). It depends
@@ -193,12 +205,54 @@ SEARCH: tuple[tuple[str, tuple[float, ...]], ...] = (
 )
 """Weights tried by the hit-rate search, relative to the all-history count (weight 1)."""
 
+BAND_COVERAGES = (0.01, 0.05, 0.10, 0.20)
+"""Coverage bands of ``BlendForecast(bands=True)``: the cells of the top 1 % are ranked by the
+blend chosen for the 1 % hit rate, the next ones up to 5 % by the blend chosen for 5 %, etc."""
+
+
+def _order(scores: FloatArray, tiebreak: tuple[FloatArray, ...]) -> IntArray:
+    n = scores.size
+    keys: list[FloatArray] = [np.random.default_rng(20040601).permutation(n).astype(float)]
+    keys.extend(-np.asarray(k, float) for k in reversed(tiebreak))
+    keys.append(-np.round(np.asarray(scores, float), 12))
+    return np.lexsort(keys).astype(np.intp)
+
+
+def _nested_ranking(
+    band_scores: list[FloatArray],
+    coverages: tuple[float, ...],
+    rest: FloatArray,
+    tiebreak: tuple[FloatArray, ...],
+) -> IntArray:
+    """One ranking from several: the top floor(c_1 N) cells by the first score, then up to
+    floor(c_2 N) by the second among the cells left, ..., the remainder by ``rest``. So the
+    cells flagged at coverage c_k are nested in those flagged at c_{k+1}."""
+    n = rest.size
+    taken = np.zeros(n, dtype=bool)
+    out: list[int] = []
+    for scores, c in zip(band_scores, coverages, strict=True):
+        k = int(math.floor(c * n + 1e-9))
+        for i in _order(scores, tiebreak):
+            if len(out) >= k:
+                break
+            if not taken[i]:
+                taken[i] = True
+                out.append(int(i))
+    tail = [int(i) for i in _order(rest, tiebreak) if not taken[i]]
+    return np.asarray(out + tail, dtype=np.intp)
+
+
 STARTS = ("context_all", "declustered", "decay_2d")
 """Extra starting points of the search: the all-history count plus 10 x one of these."""
 
 
-def _hit_rates(scores: FloatArray, y: FloatArray, coverages: tuple[float, ...],
-               tie: FloatArray, pei: bool = False) -> FloatArray:
+def _hit_rates(
+    scores: FloatArray,
+    y: FloatArray,
+    coverages: tuple[float, ...],
+    tie: FloatArray,
+    pei: bool = False,
+) -> FloatArray:
     """Hit rate (or PEI: captured / best possible) at each coverage of each score column
     (n_cells, n_cand) against counts y."""
     n = y.size
@@ -209,7 +263,9 @@ def _hit_rates(scores: FloatArray, y: FloatArray, coverages: tuple[float, ...],
     ks = [int(math.floor(c * n + 1e-9)) for c in coverages]
     kmax = max(ks)
     best = np.cumsum(np.sort(y)[::-1])
-    denom = np.array([best[k - 1] if k > 0 else 1.0 for k in ks]) if pei else np.full(len(ks), total)
+    denom = (
+        np.array([best[k - 1] if k > 0 else 1.0 for k in ks]) if pei else np.full(len(ks), total)
+    )
     denom = np.maximum(denom, 1e-12)
     if kmax <= 0:
         return out
@@ -253,6 +309,16 @@ class BlendForecast(Forecaster):
     horizon_days : float or None, default None
         Period length the weights are learned for at ``fit`` time; ``None`` learns them, from the
         training events only, the first time a period of a new length is predicted.
+    bands : bool, default False
+        Also learn one blend per coverage band (1, 5, 10, 20 %) and rank the cells of each band
+        by its own blend (nested: the cells flagged at 1 % are among those flagged at 5 %).
+        ``values`` stay the calibrated all-coverage blend. Off by default: on the reference
+        runs it helped as often as it hurt (``docs/forecasting.md``).
+    one_se : float, default 1.0
+        Breiman's one-standard-error rule on the training origins: the blend replaces the
+        all-history count only if its mean per-origin gain exceeds ``one_se`` standard errors
+        of those gains (0 turns the rule off). On thin series a gain of an event or two on the
+        training window is noise.
 
     Attributes
     ----------
@@ -262,11 +328,20 @@ class BlendForecast(Forecaster):
 
     name = "blend"
 
-    def __init__(self, max_origins: int = 24, min_history_days: float | None = None,
-                 iterations: int = 300, prior: float = 1e-3,
-                 selection: str = "hit_rate", criterion: str = "hit_rate",
-                 margin: float = 0.005, guard: float | None = 0.01,
-                 horizon_days: float | None = None) -> None:
+    def __init__(
+        self,
+        max_origins: int = 24,
+        min_history_days: float | None = None,
+        iterations: int = 300,
+        prior: float = 1e-3,
+        selection: str = "hit_rate",
+        criterion: str = "hit_rate",
+        margin: float = 0.005,
+        guard: float | None = 0.01,
+        horizon_days: float | None = None,
+        bands: bool = False,
+        one_se: float = 1.0,
+    ) -> None:
         self.max_origins = max_origins
         self.min_history_days = min_history_days
         self.iterations = iterations
@@ -276,42 +351,75 @@ class BlendForecast(Forecaster):
         self.guard = guard
         self.margin = margin
         self.horizon_days = horizon_days
+        self.bands = bands
+        self.one_se = one_se
 
     def _validate_params(self) -> None:
         n = type(self).__name__
         check_param(n, "max_origins", self.max_origins, "int", 1, low_open=False)
-        check_param(n, "min_history_days", self.min_history_days, "float", 0, low_open=False,
-                    allow_none=True)
+        check_param(
+            n,
+            "min_history_days",
+            self.min_history_days,
+            "float",
+            0,
+            low_open=False,
+            allow_none=True,
+        )
         check_param(n, "iterations", self.iterations, "int", 1, low_open=False)
         check_param(n, "prior", self.prior, "float", 0, low_open=False)
         check_param(n, "horizon_days", self.horizon_days, "float", 0, allow_none=True)
         check_param(n, "margin", self.margin, "float", 0, low_open=False)
         if self.criterion not in ("hit_rate", "pei", "relative"):
-            raise ValueError("The 'criterion' parameter of BlendForecast must be 'hit_rate', "
-                             f"'pei' or 'relative'. Got {self.criterion!r} instead.")
+            raise ValueError(
+                "The 'criterion' parameter of BlendForecast must be 'hit_rate', "
+                f"'pei' or 'relative'. Got {self.criterion!r} instead."
+            )
         if self.selection not in ("hit_rate", "likelihood"):
-            raise ValueError("The 'selection' parameter of BlendForecast must be 'hit_rate' or "
-                             f"'likelihood'. Got {self.selection!r} instead.")
+            raise ValueError(
+                "The 'selection' parameter of BlendForecast must be 'hit_rate' or "
+                f"'likelihood'. Got {self.selection!r} instead."
+            )
 
     def _fit(self) -> None:
         self.weights_: dict[float, FloatArray] = {}
+        self.band_weights_: dict[float, list[FloatArray]] = {}
         self._ring1 = self.grid_.adjacency().tocsr()
         self._ring2 = self.grid_.ring_adjacency(2)
         # self-excitation parameters of a grid ETAS on the training window (O(n) per iteration)
         etas = GridETAS(iterations=20, tol=1e-4).fit(self.events_, self.grid_)
         self.etas_ = (etas.theta_, etas.omega_)
         self.background_ = etas.mu_
-        self._pbg_train = background_probability(self.events_.t, self.cells_, etas.mu_,
-                                                  etas.theta_, etas.omega_)
+        self._pbg_train = background_probability(
+            self.events_.t, self.cells_, etas.mu_, etas.theta_, etas.omega_
+        )
         self._pbg_cache: tuple[FloatArray, IntArray, FloatArray] | None = None
         if self.horizon_days is not None:
             self._learn(float(self.horizon_days))
 
-    def _features(self, t: FloatArray, cells: IntArray, start: float, observed_from: float,
-                  period_days: float, context: tuple[FloatArray, IntArray] | None,
-                  p_background: FloatArray | None) -> FloatArray:
-        return blend_features(t, cells, self.grid_.n_cells, start, observed_from, period_days,
-                              self._ring1, self._ring2, context, self.etas_, p_background)
+    def _features(
+        self,
+        t: FloatArray,
+        cells: IntArray,
+        start: float,
+        observed_from: float,
+        period_days: float,
+        context: tuple[FloatArray, IntArray] | None,
+        p_background: FloatArray | None,
+    ) -> FloatArray:
+        return blend_features(
+            t,
+            cells,
+            self.grid_.n_cells,
+            start,
+            observed_from,
+            period_days,
+            self._ring1,
+            self._ring2,
+            context,
+            self.etas_,
+            p_background,
+        )
 
     def prepare(self, period_days: Sequence[float]) -> Self:
         for d in sorted(set(period_days)):
@@ -327,8 +435,11 @@ class BlendForecast(Forecaster):
         ev, cells = self.events_, self.cells_
         cev, ccells = self.context_, self.context_cells_
         n_feat = len(FEATURE_NAMES)
-        min_hist = (max(7.0, 2.0 * period_days) if self.min_history_days is None
-                    else float(self.min_history_days))
+        min_hist = (
+            max(7.0, 2.0 * period_days)
+            if self.min_history_days is None
+            else float(self.min_history_days)
+        )
         xs, ys = [], []
         if len(ev):
             end = ev.end
@@ -340,13 +451,25 @@ class BlendForecast(Forecaster):
                 if k0 == 0:
                     break
                 c0 = int(np.searchsorted(cev.t, s, side="left"))
-                xs.append(self._features(ev.t[:k0], cells[:k0], s, ev.observed_from, period_days,
-                                         (cev.t[:c0], ccells[:c0]), self._pbg_train[:k0]))
+                xs.append(
+                    self._features(
+                        ev.t[:k0],
+                        cells[:k0],
+                        s,
+                        ev.observed_from,
+                        period_days,
+                        (cev.t[:c0], ccells[:c0]),
+                        self._pbg_train[:k0],
+                    )
+                )
                 ys.append(np.bincount(cells[k0:k1], minlength=self.grid_.n_cells).astype(float))
         if xs and self.selection == "likelihood":
-            w = _fit_weights(np.vstack(xs), np.concatenate(ys), int(self.iterations),
-                             float(self.prior))
+            w = _fit_weights(
+                np.vstack(xs), np.concatenate(ys), int(self.iterations), float(self.prior)
+            )
         elif xs:
+            if self.bands:
+                self.band_weights_[key] = [self._select(xs, ys, (c,)) for c in BAND_COVERAGES]
             w = self._select(xs, ys)
         else:  # no usable origin: fall back to the all-history rate plus a little smoothing
             w = np.zeros(n_feat)
@@ -357,12 +480,16 @@ class BlendForecast(Forecaster):
         self.weights_[key] = w
         return w
 
-    def _select(self, xs: list[FloatArray], ys: list[FloatArray]) -> FloatArray:
-        """Coordinate ascent over ``SEARCH`` on the mean training hit rate (two passes)."""
-        covs = (0.01, 0.05, 0.10, 0.20)
+    def _select(
+        self,
+        xs: list[FloatArray],
+        ys: list[FloatArray],
+        covs: tuple[float, ...] = (0.01, 0.05, 0.10, 0.20),
+    ) -> FloatArray:
+        """Coordinate ascent over ``SEARCH`` on the mean training hit rate at ``covs``
+        (two passes)."""
         idx = {n: i for i, n in enumerate(FEATURE_NAMES)}
-        data = [(x, y, self._tie(x[:, 0]))
-                for x, y in zip(xs, ys, strict=True) if y.sum() > 0]
+        data = [(x, y, self._tie(x[:, 0])) for x, y in zip(xs, ys, strict=True) if y.sum() > 0]
 
         def per_coverage(cands: FloatArray) -> FloatArray:
             total = np.zeros((cands.shape[0], len(covs)))
@@ -374,8 +501,7 @@ class BlendForecast(Forecaster):
         base[idx["all_history"]] = 1.0
         w = base.copy()
         base_cov = per_coverage(w[None, :])[0]
-        scale = (np.maximum(base_cov, 0.01) if self.criterion == "relative"
-                 else np.ones(len(covs)))
+        scale = np.maximum(base_cov, 0.01) if self.criterion == "relative" else np.ones(len(covs))
         best = float((base_cov / scale).mean())
         base_score = best
         guard = math.inf if self.guard is None else float(self.guard)
@@ -383,9 +509,14 @@ class BlendForecast(Forecaster):
         # the all-history count (e.g. context features when no context was given)
         stacked = np.vstack([x for x, _, _ in data]) if data else np.zeros((0, len(idx)))
         base_col = stacked[:, idx["all_history"]] if data else np.zeros(0)
-        useful = {name for name, _ in SEARCH
-                  if data and np.any(stacked[:, idx[name]] > 0)
-                  and not np.allclose(stacked[:, idx[name]], base_col)}
+        useful = {
+            name
+            for name, _ in SEARCH
+            if data
+            and np.any(stacked[:, idx[name]] > 0)
+            and not np.allclose(stacked[:, idx[name]], base_col)
+        }
+
         def ascend(w: FloatArray, best: float) -> tuple[FloatArray, float]:
             for _ in range(2):
                 improved = False
@@ -422,6 +553,31 @@ class BlendForecast(Forecaster):
                 w, best = w2, best2
         if best < base_score + float(self.margin):
             w = base
+        elif self.one_se > 0 and len(data) > 1:
+            # Breiman's one-standard-error rule: keep the simpler all-history count unless the
+            # blend's gain over the training origins exceeds ``one_se`` standard errors of the
+            # per-origin gains (thin series: a gain of one or two events is noise)
+            gains = np.array(
+                [
+                    float(
+                        (
+                            _hit_rates(
+                                (x @ np.column_stack([w, base])),
+                                y,
+                                covs,
+                                tie,
+                                self.criterion == "pei",
+                            )
+                            / scale
+                        ).mean(axis=1)
+                        @ np.array([1.0, -1.0])
+                    )
+                    for x, y, tie in data
+                ]
+            )
+            se = float(gains.std(ddof=1) / math.sqrt(gains.size))
+            if gains.mean() < float(self.one_se) * se:
+                w = base
         self.selection_score_ = (base_score, max(best, base_score))
         pred = sum(float((x @ w).sum()) for x in xs)
         obs = sum(float(y.sum()) for y in ys)
@@ -429,26 +585,49 @@ class BlendForecast(Forecaster):
             w = w * (obs / pred)
         return np.asarray(w, dtype=float)
 
-    def _predict(self, period: Period, past: Events, cells: IntArray
-                 ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+    def _predict(
+        self, period: Period, past: Events, cells: IntArray
+    ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         w = self._learn(period.days)
         cpast, ccells = self._context_past
-        x = self._features(past.t, cells, period.start, past.observed_from, period.days,
-                           (cpast.t, ccells), self._p_background(past.t, cells))
+        x = self._features(
+            past.t,
+            cells,
+            period.start,
+            past.observed_from,
+            period.days,
+            (cpast.t, ccells),
+            self._p_background(past.t, cells),
+        )
         values = x @ w
         days = observed_days(past, period.start, None)
         if days <= 0:
             values = np.zeros(self.grid_.n_cells)
         allc = self._counts(cells)
-        return values, (allc, self._tie(allc))
+        tie = self._tie(allc)
+        band = self.band_weights_.get(self._key(period.days)) if self.bands else None
+        if band and days > 0:
+            order = _nested_ranking([x @ wb for wb in band], BAND_COVERAGES, values, (allc, tie))
+            return values, (allc, tie), order
+        return values, (allc, tie)
+
+    @staticmethod
+    def _key(period_days: float) -> float:
+        if 27.0 <= period_days <= 32.0:
+            period_days = 30.4375
+        return round(period_days, 3)
 
     def _p_background(self, t: FloatArray, cells: IntArray) -> FloatArray:
         """Background probabilities of a history; a longer history sharing the cached prefix
         reuses it (p depends only on earlier events)."""
         cached = self._pbg_cache
         n = t.size
-        if (cached is not None and cached[0].size >= n and np.array_equal(cached[0][:n], t)
-                and np.array_equal(cached[1][:n], cells)):
+        if (
+            cached is not None
+            and cached[0].size >= n
+            and np.array_equal(cached[0][:n], t)
+            and np.array_equal(cached[1][:n], cells)
+        ):
             return cached[2][:n]
         p = background_probability(t, cells, self.background_, *self.etas_)
         self._pbg_cache = (t.copy(), cells.copy(), p)

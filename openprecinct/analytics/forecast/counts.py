@@ -38,8 +38,9 @@ class RecentCounts(Forecaster):
     def _validate_params(self) -> None:
         check_param(type(self).__name__, "window_days", self.window_days, "float", 0)
 
-    def _predict(self, period: Period, past: Events, cells: IntArray
-                 ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+    def _predict(
+        self, period: Period, past: Events, cells: IntArray
+    ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         return _window_counts(self, period, past, cells, float(self.window_days), recent=True)
 
 
@@ -61,18 +62,26 @@ class LongRunCounts(Forecaster):
         self.window_days = window_days
 
     def _validate_params(self) -> None:
-        check_param(type(self).__name__, "window_days", self.window_days, "float", 0,
-                    allow_none=True)
+        check_param(
+            type(self).__name__, "window_days", self.window_days, "float", 0, allow_none=True
+        )
 
-    def _predict(self, period: Period, past: Events, cells: IntArray
-                 ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+    def _predict(
+        self, period: Period, past: Events, cells: IntArray
+    ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         w = None if self.window_days is None else float(self.window_days)
         return _window_counts(self, period, past, cells, w, recent=False)
 
 
-def _window_counts(model: Forecaster, period: Period, past: Events, cells: IntArray,
-                   window: float | None, *, recent: bool
-                   ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+def _window_counts(
+    model: Forecaster,
+    period: Period,
+    past: Events,
+    cells: IntArray,
+    window: float | None,
+    *,
+    recent: bool,
+) -> tuple[FloatArray, tuple[FloatArray, ...]]:
     lo = -np.inf if window is None else period.start - window
     inside = past.t >= lo
     counts = model._counts(cells[inside])

@@ -98,8 +98,9 @@ def gi_star(values: npt.ArrayLike, weights: sp.spmatrix, alpha: float = 0.05) ->
     x = np.asarray(values, dtype=float)
     n = x.size
     if not (0 < alpha < 1):
-        raise ValueError(f"The 'alpha' parameter of gi_star must be a float in (0, 1). "
-                         f"Got {alpha!r} instead.")
+        raise ValueError(
+            f"The 'alpha' parameter of gi_star must be a float in (0, 1). Got {alpha!r} instead."
+        )
     w = sp.csr_matrix(weights, dtype=float)
     if w.shape != (n, n):
         raise ValueError(f"weights must be ({n}, {n}); got {w.shape}")
@@ -137,8 +138,9 @@ class GiStarForecast(Forecaster):
 
     name = "gistar"
 
-    def __init__(self, distance: float = 300.0, window_days: float | None = 365.0,
-                 alpha: float = 0.05) -> None:
+    def __init__(
+        self, distance: float = 300.0, window_days: float | None = 365.0, alpha: float = 0.05
+    ) -> None:
         self.distance = distance
         self.window_days = window_days
         self.alpha = alpha
@@ -152,15 +154,18 @@ class GiStarForecast(Forecaster):
     def _fit(self) -> None:
         self.weights_ = distance_weights(self.grid_, float(self.distance))
 
-    def _predict(self, period: Period, past: Events, cells: IntArray
-                 ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+    def _predict(
+        self, period: Period, past: Events, cells: IntArray
+    ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         win = None if self.window_days is None else float(self.window_days)
         lo = -np.inf if win is None else period.start - win
         counts = self._counts(cells[past.t >= lo])
         res = gi_star(counts, self.weights_, float(self.alpha))
         self.last_result_ = res
-        local = np.asarray(self.weights_ @ counts).ravel() / np.asarray(
-            self.weights_.sum(axis=1)).ravel()
+        local = (
+            np.asarray(self.weights_ @ counts).ravel()
+            / np.asarray(self.weights_.sum(axis=1)).ravel()
+        )
         days = observed_days(past, period.start, win)
         total = counts.sum() * period.days / days if days > 0 else 0.0
         s = float(local.sum())

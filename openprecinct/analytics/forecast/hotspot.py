@@ -75,9 +75,15 @@ class KDEForecast(_RasterMixin):
 
     name = "kde"
 
-    def __init__(self, bandwidth: float = 200.0, adaptive: bool = False, k_neighbours: int = 15,
-                 time_scale_days: float | None = None, window_days: float = 365.0,
-                 subsamples: int = 3) -> None:
+    def __init__(
+        self,
+        bandwidth: float = 200.0,
+        adaptive: bool = False,
+        k_neighbours: int = 15,
+        time_scale_days: float | None = None,
+        window_days: float = 365.0,
+        subsamples: int = 3,
+    ) -> None:
         self.bandwidth = bandwidth
         self.adaptive = adaptive
         self.k_neighbours = k_neighbours
@@ -93,8 +99,9 @@ class KDEForecast(_RasterMixin):
         check_param(n, "window_days", self.window_days, "float", 0)
         check_param(n, "subsamples", self.subsamples, "int", 1, 20, low_open=False)
 
-    def _predict(self, period: Period, past: Events, cells: IntArray
-                 ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+    def _predict(
+        self, period: Period, past: Events, cells: IntArray
+    ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         win = float(self.window_days)
         m = past.t >= period.start - win
         x, y, t = past.x[m], past.y[m], past.t[m]
@@ -142,8 +149,9 @@ class RetrospectiveHotspot(_RasterMixin):
 
     name = "retro"
 
-    def __init__(self, bandwidth: float = 200.0, window_days: float = 60.0,
-                 subsamples: int = 3) -> None:
+    def __init__(
+        self, bandwidth: float = 200.0, window_days: float = 60.0, subsamples: int = 3
+    ) -> None:
         self.bandwidth = bandwidth
         self.window_days = window_days
         self.subsamples = subsamples
@@ -154,8 +162,9 @@ class RetrospectiveHotspot(_RasterMixin):
         check_param(n, "window_days", self.window_days, "float", 0)
         check_param(n, "subsamples", self.subsamples, "int", 1, 20, low_open=False)
 
-    def _predict(self, period: Period, past: Events, cells: IntArray
-                 ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+    def _predict(
+        self, period: Period, past: Events, cells: IntArray
+    ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         win = float(self.window_days)
         m = past.t >= period.start - win
         total = rate_total(past, period, win)
@@ -204,8 +213,9 @@ class ProspectiveHotspot(_RasterMixin):
         check_param(n, "space_bandwidth", self.space_bandwidth, "float", 0)
         check_param(n, "time_bandwidth_weeks", self.time_bandwidth_weeks, "int", 1, low_open=False)
 
-    def _predict(self, period: Period, past: Events, cells: IntArray
-                 ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+    def _predict(
+        self, period: Period, past: Events, cells: IntArray
+    ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         weeks_bw = int(self.time_bandwidth_weeks)
         win = 7.0 * (weeks_bw + 1)
         m = past.t >= period.start - win

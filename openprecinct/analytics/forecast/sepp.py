@@ -40,8 +40,9 @@ from openprecinct.analytics.forecast.base import (
 __all__ = ["ContinuousSEPP", "GridETAS", "exp_sums_by_group"]
 
 
-def exp_sums_by_group(t: FloatArray, group: IntArray, omega: float
-                      ) -> tuple[FloatArray, FloatArray]:
+def exp_sums_by_group(
+    t: FloatArray, group: IntArray, omega: float
+) -> tuple[FloatArray, FloatArray]:
     """For each event i, ``A_i = sum_j exp(-omega (t_i - t_j))`` and
     ``B_i = sum_j (t_i - t_j) exp(-omega (t_i - t_j))`` over earlier events j (``t_j < t_i``
     strictly) of the same group.
@@ -102,8 +103,14 @@ class GridETAS(Forecaster):
 
     name = "seppgrid"
 
-    def __init__(self, iterations: int = 50, tol: float = 1e-6, theta0: float = 0.1,
-                 omega0: float = 0.1, omega_max: float = 10.0) -> None:
+    def __init__(
+        self,
+        iterations: int = 50,
+        tol: float = 1e-6,
+        theta0: float = 0.1,
+        omega0: float = 0.1,
+        omega_max: float = 10.0,
+    ) -> None:
         self.iterations = iterations
         self.tol = tol
         self.theta0 = theta0
@@ -146,23 +153,28 @@ class GridETAS(Forecaster):
             theta_new = min(n_tr / max(expected_children, 1e-12), 0.99)
             dt_mass = float(np.sum(theta * omega * b / lam))
             omega_new = min(n_tr / dt_mass, float(self.omega_max)) if dt_mass > 0 else omega
-            done = (abs(theta_new - theta) <= self.tol * max(theta, 1e-12)
-                    and abs(omega_new - omega) <= self.tol * omega)
+            done = (
+                abs(theta_new - theta) <= self.tol * max(theta, 1e-12)
+                and abs(omega_new - omega) <= self.tol * omega
+            )
             theta, omega = theta_new, omega_new
             self.n_iter_ = it + 1
             if done or n_tr <= 1e-12:
                 break
         self.mu_, self.theta_, self.omega_ = mu, float(theta), float(omega)
 
-    def _predict(self, period: Period, past: Events, cells: IntArray
-                 ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+    def _predict(
+        self, period: Period, past: Events, cells: IntArray
+    ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         tie = self._default_tiebreak(past, cells)
         values = self.mu_ * period.days
         if past.t.size and self.theta_ > 0:
             w = np.exp(-self.omega_ * (period.start - past.t)) - np.exp(
-                -self.omega_ * (period.end - past.t))
-            values = values + self.theta_ * np.bincount(cells, weights=w,
-                                                        minlength=self.grid_.n_cells)
+                -self.omega_ * (period.end - past.t)
+            )
+            values = values + self.theta_ * np.bincount(
+                cells, weights=w, minlength=self.grid_.n_cells
+            )
         return values, tie
 
 
@@ -204,11 +216,20 @@ class ContinuousSEPP(Forecaster):
 
     name = "sepp"
 
-    def __init__(self, background_bandwidth: float = 250.0, space_cutoff: float = 500.0,
-                 time_cutoff_days: float = 60.0, iterations: int = 30,
-                 declustering: str = "em", theta0: float = 0.1, omega0: float = 0.1,
-                 sigma0: float = 50.0, rng: np.random.Generator | int | None = None,
-                 subsamples: int = 3, max_events: int = 20000) -> None:
+    def __init__(
+        self,
+        background_bandwidth: float = 250.0,
+        space_cutoff: float = 500.0,
+        time_cutoff_days: float = 60.0,
+        iterations: int = 30,
+        declustering: str = "em",
+        theta0: float = 0.1,
+        omega0: float = 0.1,
+        sigma0: float = 50.0,
+        rng: np.random.Generator | int | None = None,
+        subsamples: int = 3,
+        max_events: int = 20000,
+    ) -> None:
         self.background_bandwidth = background_bandwidth
         self.space_cutoff = space_cutoff
         self.time_cutoff_days = time_cutoff_days
@@ -233,11 +254,14 @@ class ContinuousSEPP(Forecaster):
         check_param(n, "subsamples", self.subsamples, "int", 1, 20, low_open=False)
         check_param(n, "max_events", self.max_events, "int", 1, low_open=False)
         if self.declustering not in ("em", "stochastic"):
-            raise ValueError("The 'declustering' parameter of ContinuousSEPP must be 'em' or "
-                             f"'stochastic'. Got {self.declustering!r} instead.")
+            raise ValueError(
+                "The 'declustering' parameter of ContinuousSEPP must be 'em' or "
+                f"'stochastic'. Got {self.declustering!r} instead."
+            )
 
-    def _pairs(self, t: FloatArray, xy: FloatArray
-               ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    def _pairs(
+        self, t: FloatArray, xy: FloatArray
+    ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
         """(parent, child, dt, d2) of every pair within the space and time cut-offs.
 
         ``t`` is sorted. Events are cut into blocks one time cut-off long and each block is
@@ -288,8 +312,11 @@ class ContinuousSEPP(Forecaster):
             ev = Events(ev.t[k:], ev.x[k:], ev.y[k:], float(ev.t[k]), ev.end)
         self.fit_events_ = ev
         n = len(ev)
-        self.theta_, self.omega_, self.sigma_ = float(self.theta0), float(self.omega0), float(
-            self.sigma0)
+        self.theta_, self.omega_, self.sigma_ = (
+            float(self.theta0),
+            float(self.omega0),
+            float(self.sigma0),
+        )
         self.background_weight_ = np.ones(n)
         self.n_pairs_ = 0
         self.n_iter_ = 0
@@ -315,8 +342,12 @@ class ContinuousSEPP(Forecaster):
             hist = np.bincount(flat, weights=weights, minlength=nx * ny).reshape(ny, nx)
             dens = ndimage.gaussian_filter(hist, 4.0, mode="constant", truncate=4.0)
             return np.asarray(dens.ravel()[flat] / (pix * pix), float)
-        gen = self.rng if isinstance(self.rng, np.random.Generator) else np.random.default_rng(
-            self.rng)
+
+        gen = (
+            self.rng
+            if isinstance(self.rng, np.random.Generator)
+            else np.random.default_rng(self.rng)
+        )
         end = ev.end
         theta, omega, sigma = self.theta_, self.omega_, self.sigma_
         w_bg = np.full(n, 1.0 - theta)
@@ -324,8 +355,13 @@ class ContinuousSEPP(Forecaster):
         parent, child, dt, d2 = parent[order], child[order], dt[order], d2[order]
         for it in range(int(self.iterations)):
             mu = background_density(w_bg) / self.span_
-            g = theta * omega * np.exp(-omega * dt) * np.exp(-d2 / (2 * sigma**2)) / (
-                2 * math.pi * sigma**2)
+            g = (
+                theta
+                * omega
+                * np.exp(-omega * dt)
+                * np.exp(-d2 / (2 * sigma**2))
+                / (2 * math.pi * sigma**2)
+            )
             lam = mu + np.bincount(child, weights=g, minlength=n)
             lam = np.where(lam > 0, lam, 1e-300)
             p_bg = mu / lam
@@ -334,16 +370,19 @@ class ContinuousSEPP(Forecaster):
                 p_bg, p_tr = _sample_branching(p_bg, p_tr, child, n, gen)
             n_tr = float(p_tr.sum())
             w_bg = p_bg
-            expected_children = float(np.sum(1 - np.exp(-omega * np.minimum(
-                end - t, float(self.time_cutoff_days)))))
+            expected_children = float(
+                np.sum(1 - np.exp(-omega * np.minimum(end - t, float(self.time_cutoff_days))))
+            )
             theta_new = min(n_tr / max(expected_children, 1e-12), 0.99)
             if n_tr > 1e-9:
                 omega_new = n_tr / max(float(np.sum(p_tr * dt)), 1e-12)
                 sigma_new = math.sqrt(max(float(np.sum(p_tr * d2)) / (2 * n_tr), 1.0))
             else:
                 omega_new, sigma_new = omega, sigma
-            done = (abs(theta_new - theta) <= 1e-6 * max(theta, 1e-9)
-                    and abs(omega_new - omega) <= 1e-6 * omega)
+            done = (
+                abs(theta_new - theta) <= 1e-6 * max(theta, 1e-9)
+                and abs(omega_new - omega) <= 1e-6 * omega
+            )
             theta, omega, sigma = theta_new, omega_new, sigma_new
             self.n_iter_ = it + 1
             if done or n_tr <= 1e-12:
@@ -351,8 +390,9 @@ class ContinuousSEPP(Forecaster):
         self.theta_, self.omega_, self.sigma_ = float(theta), float(omega), float(sigma)
         self.background_weight_ = np.asarray(w_bg, float)
 
-    def _predict(self, period: Period, past: Events, cells: IntArray
-                 ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+    def _predict(
+        self, period: Period, past: Events, cells: IntArray
+    ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         tie = self._default_tiebreak(past, cells)
         ev = self.fit_events_
         if len(ev) == 0:
@@ -363,23 +403,26 @@ class ContinuousSEPP(Forecaster):
             self._raster_cache = cached
         r = cached
         hb = r.histogram(ev.x, ev.y, self.background_weight_)
-        bg = ndimage.gaussian_filter(hb, float(self.background_bandwidth) / r.pixel,
-                                     mode="constant", truncate=4.0)
+        bg = ndimage.gaussian_filter(
+            hb, float(self.background_bandwidth) / r.pixel, mode="constant", truncate=4.0
+        )
         values = r.to_cells(bg) / self.span_ * period.days
         recent = past.t >= period.start - float(self.time_cutoff_days)
         if recent.any() and self.theta_ > 0:
             tt = past.t[recent]
-            w = self.theta_ * (np.exp(-self.omega_ * (period.start - tt))
-                               - np.exp(-self.omega_ * (period.end - tt)))
+            w = self.theta_ * (
+                np.exp(-self.omega_ * (period.start - tt))
+                - np.exp(-self.omega_ * (period.end - tt))
+            )
             ht = r.histogram(past.x[recent], past.y[recent], w)
-            trig = ndimage.gaussian_filter(ht, self.sigma_ / r.pixel, mode="constant",
-                                           truncate=4.0)
+            trig = ndimage.gaussian_filter(ht, self.sigma_ / r.pixel, mode="constant", truncate=4.0)
             values = values + r.to_cells(trig)
         return values, tie
 
 
-def _sample_branching(p_bg: FloatArray, p_tr: FloatArray, child: IntArray, n: int,
-                      gen: np.random.Generator) -> tuple[FloatArray, FloatArray]:
+def _sample_branching(
+    p_bg: FloatArray, p_tr: FloatArray, child: IntArray, n: int, gen: np.random.Generator
+) -> tuple[FloatArray, FloatArray]:
     """Draw one parent (or background) per event from the EM probabilities (Mohler 2011).
 
     ``child`` must be sorted. Returns 0/1 indicators in place of the probabilities.
