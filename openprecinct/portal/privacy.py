@@ -241,7 +241,7 @@ class Ledger:
         self.records[(rule, reason)] += 1
 
     def log(self) -> None:
-        if self.records or self.cells:
+        if self.records or any(self.cells.values()):
             logger.info(
                 "portal privacy %s: records %s; cells %s of %s hidden",
                 self.dataset,
