@@ -533,8 +533,10 @@ class ColumnMapping:
         for name, value in raw.items():
             if name == "id":
                 ids = [value] if isinstance(value, str) else value
-                if not isinstance(ids, list | tuple) or not ids or not all(
-                    isinstance(v, str) and v.strip() for v in ids
+                if (
+                    not isinstance(ids, list | tuple)
+                    or not ids
+                    or not all(isinstance(v, str) and v.strip() for v in ids)
                 ):
                     raise ImportFileError(
                         "mapping key 'id' must be a column name or a list of them"

@@ -11,6 +11,7 @@ batches only, and running it again resumes idempotently (what was written is "un
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import sys
 from collections import Counter
@@ -19,17 +20,26 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
 from openprecinct.analytics.geo import ANALYSIS_CRS, GeoError, load_area, points_in_area
 from openprecinct.core.audit import audit_record
+from openprecinct.records.importing import columnar
 from openprecinct.records.importing.errors import ImportFileError, RowError
 from openprecinct.records.importing.locate import bundled_boundaries, project
-from openprecinct.records.importing.reader import CsvSource, SourceRow
-from openprecinct.records.importing.schemas import ColumnMapping, Parsed, Schema, schema_for
+from openprecinct.records.importing.reader import Block, CsvSource, SourceRow
+from openprecinct.records.importing.schemas import (
+    NEW_YORK,
+    ColumnMapping,
+    NypdComplaints,
+    Parsed,
+    Schema,
+    schema_for,
+)
 from openprecinct.records.importing.writer import BatchWriter, changed_fields, content_hash
 from openprecinct.records.models import ImportRun, Incident, IncidentRevision, QuarantinedRow
 
@@ -53,19 +63,20 @@ class SeenKeys:
         self._vals = np.empty(0, dtype=np.int64)
         self._recent: dict[int, int] = {}
 
-    def lookup(self, keys: list[int]) -> list[int]:
-        """Digest stored for each key, 0 when not seen."""
-        out = [self._recent.get(k, 0) for k in keys]
-        if len(self._keys) and keys:
-            arr = np.asarray(keys, dtype=np.int64)
-            pos = np.searchsorted(self._keys, arr).clip(0, len(self._keys) - 1)
-            hit = self._keys[pos] == arr
-            for i in np.flatnonzero(hit).tolist():
-                out[i] = int(self._vals[pos[i]])
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """Digest stored for each key (an int64 array), 0 when not seen."""
+        recent = self._recent
+        out = np.fromiter(
+            (recent.get(k, 0) for k in keys.tolist()), dtype=np.int64, count=len(keys)
+        )
+        if len(self._keys) and len(keys):
+            pos = np.searchsorted(self._keys, keys).clip(0, len(self._keys) - 1)
+            hit = self._keys[pos] == keys
+            out[hit] = self._vals[pos[hit]]
         return out
 
-    def add(self, items: dict[int, int]) -> None:
-        self._recent.update(items)
+    def add(self, keys: np.ndarray, vals: np.ndarray) -> None:
+        self._recent.update(zip(keys.tolist(), vals.tolist(), strict=True))
         if len(self._recent) > max(50_000, len(self._keys) // 4):
             keys = np.fromiter(self._recent.keys(), dtype=np.int64, count=len(self._recent))
             vals = np.fromiter(self._recent.values(), dtype=np.int64, count=len(self._recent))
@@ -76,8 +87,17 @@ class SeenKeys:
             self._recent = {}
 
 
-def _key_digest(key: str) -> int:
-    return hash(key)  # stable within the process; collisions at 2^-64 are harmless here
+def key_digests(keys: list[str] | np.ndarray) -> np.ndarray:
+    """64-bit digests of record keys (the same in every process; collisions at 2^-64)."""
+    arr = np.asarray(keys, dtype=object) if not isinstance(keys, np.ndarray) else keys
+    if not len(arr):
+        return np.empty(0, dtype=np.int64)
+    return pd.util.hash_array(arr, categorize=False).view(np.int64)
+
+
+def content_digests(digests: list[str] | np.ndarray) -> np.ndarray:
+    """The content digests as non-zero int64 (0 means "not seen")."""
+    return np.fromiter((int(d[:15], 16) | 1 for d in digests), dtype=np.int64, count=len(digests))
 
 
 @dataclass
@@ -120,6 +140,12 @@ class _Importer:
         self.emitted: set[str] = set()
         self.boundaries = bundled_boundaries()
         self.is_incident = schema.model is Incident
+        # Column-wise parsing (see columnar.py) for the schemas that have it.
+        self.columnar = type(schema) is NypdComplaints
+        # PostgreSQL: records known to be new are COPYed straight into the table.
+        self.copy_new = connection.vendor == "postgresql"
+        # No record of this source yet: every key is new, none needs looking up.
+        self.fresh = not schema.model.objects.filter(source=schema.source).exists()
 
     # -- passes ----------------------------------------------------------------------------
     def prepass_groups(self) -> None:
@@ -143,6 +169,9 @@ class _Importer:
                     self.schema.group_add(state, row.fields)
 
     def run_rows(self) -> None:
+        if self.columnar:
+            self.run_blocks()
+            return
         with CsvSource(self.path, encoding=self.encoding) as source:
             self.schema.bind(source.header, file_name=self.path.name)
             bar = tqdm(
@@ -171,6 +200,133 @@ class _Importer:
                 bar.update(source.size - done)
             finally:
                 bar.close()
+
+    def run_blocks(self) -> None:
+        """The column-wise reader: fast blocks column-wise, the rest row by row."""
+        with CsvSource(self.path, encoding=self.encoding) as source:
+            self.schema.bind(source.header, file_name=self.path.name)
+            index = self.schema._index
+            usecols = sorted({index[c] for c in columnar.COMPLAINT_COLUMNS if c in index})
+            bar = tqdm(
+                total=source.size,
+                unit="B",
+                unit_scale=True,
+                desc=f"import {self.path.name}",
+                disable=not self.progress,
+                file=sys.stderr,
+                delay=0.5,
+                leave=False,
+            )
+            done = 0
+            pending: list[SourceRow] = []
+            size = self.batch_size
+            try:
+                for block in source.blocks(usecols, block_bytes=max(1 << 16, size * 400)):
+                    if block.rows is not None:
+                        pending.extend(block.rows)
+                        while len(pending) >= size:
+                            self.write_batch(pending[:size])
+                            pending = pending[size:]
+                    else:
+                        if pending:
+                            self.write_batch(pending)
+                            pending = []
+                        assert block.frame is not None
+                        for lo in range(0, len(block.frame), size):
+                            self.write_columns(block, lo, min(lo + size, len(block.frame)), source)
+                    pos = source.position()
+                    bar.update(pos - done)
+                    done = pos
+                if pending:
+                    self.write_batch(pending)
+                bar.update(source.size - done)
+            finally:
+                bar.close()
+
+    def write_columns(self, block: Block, lo: int, hi: int, source: CsvSource) -> None:
+        """One batch of a fast block: parse column-wise, the flagged rows by the row parser."""
+        assert block.frame is not None and block.lines is not None
+        frame = block.frame.iloc[lo:hi]
+        n = hi - lo
+        index = self.schema._index
+        blank = np.full(n, "", dtype=object)
+
+        def get(column: str) -> np.ndarray:
+            i = index.get(column)
+            return blank if i is None else frame[i].to_numpy(dtype=object)
+
+        cols, flagged = columnar.parse_complaints(
+            get, n, source=self.schema.source, tz=NEW_YORK, boundaries=self.boundaries
+        )
+        good = columnar.ColumnBatch(cols, block.lines[lo:hi]).take(np.flatnonzero(~flagged))
+        good.compute_digests(self.writer.fields)
+        quarantine: list[tuple[SourceRow, RowError]] = []
+        raws: dict[int, str] = {}
+        parsed: list[tuple[SourceRow, Parsed]] = []
+        for i in np.flatnonzero(flagged).tolist():
+            text = block.text(lo + i).rstrip("\r\n")
+            fields = next(csv.reader([text], delimiter=source.delimiter), [])
+            row = SourceRow(line=int(block.lines[lo + i]), fields=fields, raw=block.raw(lo + i))
+            raws[row.line] = row.raw
+            try:
+                rec = self.schema.parse(row.fields)
+            except RowError as exc:
+                quarantine.append((row, exc))
+                continue
+            rec.line = row.line
+            parsed.append((row, rec))
+        if parsed:
+            parsed = self._locate(parsed, quarantine)
+            values = [rec.values for _, rec in parsed]
+            for v in values:
+                v["content_hash"] = content_hash(v, self.writer.fields)
+            slow = columnar.ColumnBatch.from_records(
+                values, [rec.line for _, rec in parsed], list(good.cols)
+            )
+            batch = columnar.ColumnBatch.concat([good, slow])
+            batch = batch.take(np.argsort(batch.lines, kind="stable"))
+        else:
+            batch = good
+
+        # in-file duplicates: the first occurrence of a key decides
+        keys = key_digests(batch.keys)
+        mine = content_digests(batch.digests)
+        before = self.seen.lookup(keys)
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        first_of = first[inverse.reshape(-1)]
+        write = (before == 0) & (first_of == np.arange(len(keys)))
+        reference = np.where(before != 0, before, mine[first_of])
+        same = ~write & (mine == reference)
+        conflict = ~write & ~same
+        for i in np.flatnonzero(conflict).tolist():
+            line = int(batch.lines[i])
+            raw = raws.get(line)
+            if raw is None:
+                raw = block.raw(int(np.searchsorted(block.lines, line)))
+            quarantine.append(
+                (
+                    SourceRow(line=line, fields=[], raw=raw),
+                    RowError(
+                        "duplicate_conflict",
+                        f"key {batch.keys[i]} appears earlier in the file with different content",
+                    ),
+                )
+            )
+        to_write = batch.take(np.flatnonzero(write))
+        counts_before = replace(self.counts, reasons=self.counts.reasons.copy())
+        try:
+            with transaction.atomic():
+                outcomes = self._write(to_write)
+                for outcome in outcomes:
+                    self.counts.add(outcome)
+                self.counts.unchanged += int(same.sum())
+                self._quarantine(quarantine)
+                self.counts.read += n
+                self._save_counts()
+        except BaseException:
+            self.counts = counts_before  # the batch was rolled back: so are its counts
+            raise
+        self.seen.add(keys[write], mine[write])
 
     # -- one batch ---------------------------------------------------------------------------
     def write_batch(self, rows: list[SourceRow]) -> None:
@@ -213,12 +369,12 @@ class _Importer:
         row_outcome: dict[int, str] = {}
         bad_rows: set[int] = set()
         to_write: list[tuple[int, dict[str, Any]]] = []
-        seen_add: dict[int, int] = {}
+        seen_add: tuple[np.ndarray, np.ndarray] | None = None
         if self.schema.grouped:
             to_write = records
         else:
-            digests = [_key_digest(v["source_key"]) for _, v in records]
-            previous = self.seen.lookup(digests)
+            digests = key_digests([v["source_key"] for _, v in records]).tolist()
+            previous = self.seen.lookup(np.asarray(digests, dtype=np.int64)).tolist()
             in_batch: dict[int, int] = {}
             for (i, values), key, before in zip(records, digests, previous, strict=True):
                 mine = int(values["content_hash"][:15], 16) | 1
@@ -243,10 +399,10 @@ class _Importer:
                 )
             to_write = [(i, v) for i, v in to_write if i not in bad_rows]
             # keys of refused rows stay free: a later, valid row with that key may be imported
-            seen_add = {
-                _key_digest(v["source_key"]): int(v["content_hash"][:15], 16) | 1
-                for _, v in to_write
-            }
+            seen_add = (
+                key_digests([v["source_key"] for _, v in to_write]),
+                content_digests([v["content_hash"] for _, v in to_write]),
+            )
 
         before = replace(self.counts, reasons=self.counts.reasons.copy())
         try:
@@ -254,8 +410,8 @@ class _Importer:
         except BaseException:
             self.counts = before  # the batch was rolled back: so are its counts
             raise
-        if not self.schema.grouped:
-            self.seen.add(seen_add)
+        if seen_add is not None:
+            self.seen.add(*seen_add)
 
     def _commit_batch(
         self,
@@ -340,7 +496,10 @@ class _Importer:
             out.append((row, rec))
         return out
 
-    def _write(self, to_write: list[tuple[int, dict[str, Any]]]) -> list[str]:
+    def _write(self, to_write: Any) -> list[str]:
+        """Write a batch; each record's outcome (imported, updated or unchanged)."""
+        if isinstance(to_write, columnar.ColumnBatch):
+            return self._write_columns(to_write)
         if not to_write:
             return []
         source = self.schema.source
@@ -378,6 +537,68 @@ class _Importer:
                     )
                 )
         self.writer.upsert(upserts, now=now)
+        if revisions:
+            IncidentRevision.objects.bulk_create(revisions, batch_size=500)
+        return outcomes
+
+    def _write_columns(self, batch: columnar.ColumnBatch) -> list[str]:
+        if not len(batch):
+            return []
+        batch = batch.take(np.argsort(batch.keys, kind="stable"))  # index locality
+        now = timezone.now()
+        keys = batch.keys.tolist()
+        if self.copy_new and self.fresh:
+            try:
+                with transaction.atomic():
+                    self.writer.copy_new(batch, now=now)
+                return [IMPORTED] * len(batch)
+            except IntegrityError:
+                self.fresh = False  # someone else wrote records of this source meanwhile
+        existing = {} if self.fresh else self.writer.existing(self.schema.source, keys)
+        outcomes: list[str] = []
+        new: list[int] = []
+        changed: list[int] = []
+        for i, (key, digest) in enumerate(zip(keys, batch.digests.tolist(), strict=True)):
+            found = existing.get(key)
+            if found is None:
+                outcomes.append(IMPORTED)
+                new.append(i)
+            elif found[1] == digest:
+                outcomes.append(UNCHANGED)
+            else:
+                outcomes.append(UPDATED)
+                changed.append(i)
+        if changed and self.is_incident:
+            old = self.writer.old_values([existing[keys[i]][0] for i in changed])
+            fields = [f for f in self.writer.fields if f not in ("source", "source_key")]
+            revisions = []
+            for i in changed:
+                values = batch.values(i, self.writer.fields)
+                pk = existing[keys[i]][0]
+                before = old.get(pk, {})
+                revisions.append(
+                    IncidentRevision(
+                        incident_id=pk,
+                        at=now,
+                        import_run_id=self.run.pk,
+                        changes=changed_fields(before, values, fields),
+                        old_category=before.get("compstat_category", ""),
+                        new_category=values["compstat_category"],
+                        reason=f"re-import of {self.path.name[:200]} ({self.schema.name})",
+                    )
+                )
+        else:
+            revisions = []
+        if self.copy_new and new:
+            try:
+                with transaction.atomic():
+                    self.writer.copy_new(batch.take(np.asarray(new)), now=now)
+            except IntegrityError:  # a concurrent import wrote some of them: upsert instead
+                changed = sorted(new + changed)
+                new = []
+        upsert = changed if self.copy_new else sorted(new + changed)
+        if upsert:
+            self.writer.upsert_columns(batch.take(np.asarray(upsert)), now=now)
         if revisions:
             IncidentRevision.objects.bulk_create(revisions, batch_size=500)
         return outcomes

@@ -106,6 +106,38 @@ def canonical(value: Any) -> str:
     return str(value)
 
 
+_COPY_SPECIAL = ("\\", "\t", "\n", "\r")
+
+
+def copy_text(value: Any) -> str:
+    """A value in PostgreSQL's ``COPY ... FROM STDIN`` text format (``\\N`` is NULL)."""
+    kind = type(value)
+    if kind is str:
+        text = value
+    elif value is None:
+        return "\\N"
+    elif isinstance(value, bool):
+        return "t" if value else "f"
+    elif kind is int:
+        return str(value)
+    elif isinstance(value, float):
+        return repr(value)
+    elif isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    elif isinstance(value, date):
+        return value.isoformat()
+    else:
+        text = str(value)
+    if any(c in text for c in _COPY_SPECIAL):
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
+
+
 def content_hash(values: dict[str, Any], fields: Sequence[str]) -> str:
     """Digest of the imported fields (32 hex characters)."""
     parts = []
@@ -270,3 +302,83 @@ class BatchWriter:
                     f"INSERT INTO {self.table} ({names}) VALUES ({marks}) {conflict}",  # noqa: S608
                     rows,
                 )
+
+    # -- column-wise batches ------------------------------------------------------------------
+    def _copy_payload(self, batch: Any, now: datetime) -> bytes:
+        """The batch's rows in ``COPY`` text format, in the order of :attr:`columns`."""
+        n = len(batch)
+        stamp = now.astimezone(UTC).isoformat()
+        parts: list[Any] = []
+        for attname, _, _ in self.columns:
+            if attname == "content_hash":
+                parts.append(batch.digests.tolist())
+            elif attname in batch.cols:
+                parts.append(batch.cols[attname].copy.tolist())
+            elif attname == "import_run_id":
+                parts.append([str(self.run_id)] * n)
+            elif attname in ("created_at", "updated_at"):
+                parts.append([stamp] * n)
+            else:
+                parts.append([copy_text(self.defaults[attname])] * n)
+        lines = ["\t".join(row) for row in zip(*parts, strict=True)]
+        lines.append("")
+        return "\n".join(lines).encode()
+
+    def copy_new(self, batch: Any, *, now: datetime) -> None:
+        """PostgreSQL: COPY records known to be new straight into the table."""
+        if not len(batch):
+            return
+        names = ", ".join(column for _, column, _ in self.columns)
+        payload = self._copy_payload(batch, now)
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
+                copy.write(payload)
+
+    def upsert_columns(self, batch: Any, *, now: datetime) -> None:
+        """:meth:`upsert` for a column-wise batch."""
+        if not len(batch):
+            return
+        names = ", ".join(column for _, column, _ in self.columns)
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in self.update_columns)
+        conflict = (
+            f"ON CONFLICT (source, source_key) DO UPDATE SET {updates} "
+            f"WHERE {self.table}.content_hash IS DISTINCT FROM EXCLUDED.content_hash"
+        )
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                stage = f"op_stage_{self.table}"
+                cursor.execute(
+                    f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "  # noqa: S608
+                    f"SELECT {names} FROM {self.table} WITH NO DATA"
+                )
+                with cursor.cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
+                    copy.write(self._copy_payload(batch, now))
+                cursor.execute(
+                    f"INSERT INTO {self.table} ({names}) SELECT {names} FROM {stage} "  # noqa: S608
+                    f"{conflict}"
+                )
+                cursor.execute(f"DROP TABLE {stage}")
+                return
+            rows = self._sqlite_rows(batch, now)
+            marks = ", ".join(["%s"] * len(self.columns))
+            cursor.executemany(
+                f"INSERT INTO {self.table} ({names}) VALUES ({marks}) {conflict}",  # noqa: S608
+                rows,
+            )
+
+    def _sqlite_rows(self, batch: Any, now: datetime) -> list[tuple[Any, ...]]:
+        n = len(batch)
+        stamp = str(now.astimezone(UTC).replace(tzinfo=None))
+        parts: list[Any] = []
+        for attname, _, _ in self.columns:
+            if attname == "content_hash":
+                parts.append(batch.digests.tolist())
+            elif attname in batch.cols:
+                parts.append(batch.cols[attname].sqlite_values().tolist())
+            elif attname == "import_run_id":
+                parts.append([self.run_id] * n)
+            elif attname in ("created_at", "updated_at"):
+                parts.append([stamp] * n)
+            else:
+                parts.append([self.defaults[attname]] * n)
+        return list(zip(*parts, strict=True))

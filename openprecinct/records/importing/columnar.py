@@ -1,0 +1,516 @@
+"""Column-wise parsing of a block of rows: the fast path of the importer.
+
+A block of rows (a :class:`pandas.DataFrame` of strings, one column per source column) is parsed
+a column at a time. Every cell parser of :mod:`~openprecinct.records.importing.parsers` runs
+once per *distinct* value of a column (``pandas.factorize``), never per row, so each value is
+exactly what the row parser makes of it; coordinates (nearly all distinct) are converted with
+numpy after a byte-level check that they are plain numbers. A row any of whose cells or
+row-level checks fails is *flagged* and handed to the schema's row parser, which gives the
+same quarantine reason and message as before. Tests prove that both paths give the same
+values and digests (``tests/records/test_import_columnar.py``).
+
+The result is a :class:`ColumnBatch`: per model field the Python values, the canonical text of
+the content digest (:func:`~openprecinct.records.importing.writer.canonical`) and the text of
+PostgreSQL's ``COPY``, each an object array.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from openprecinct.analytics import categories as cats
+from openprecinct.records.importing import parsers as p
+from openprecinct.records.importing.errors import RowError
+from openprecinct.records.importing.locate import project
+from openprecinct.records.importing.writer import canonical, copy_text
+
+ObjArray = npt.NDArray[np.object_]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+
+def objects(values: Sequence[Any]) -> ObjArray:
+    """A 1-d object array of ``values`` (numpy never unpacks them)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values) if not isinstance(values, list) else values
+    return out
+
+
+class Column:
+    """One field of a batch: Python values, digest text and COPY text, row by row."""
+
+    __slots__ = ("_py", "canon", "copy", "_epoch")
+
+    def __init__(
+        self,
+        py: ObjArray | None,
+        canon: ObjArray,
+        copy: ObjArray,
+        epoch: npt.NDArray[np.int64] | None = None,
+    ) -> None:
+        self._py = py
+        self.canon = canon
+        self.copy = copy
+        self._epoch = epoch  # datetimes: UTC seconds, INT64_MIN for None
+
+    @property
+    def py(self) -> ObjArray:
+        if self._py is None:
+            assert self._epoch is not None
+            self._py = objects(
+                [None if e == _NO_TIME else datetime.fromtimestamp(e, UTC) for e in self._epoch]
+            )
+        return self._py
+
+    def take(self, idx: IntArray) -> Column:
+        return Column(
+            None if self._py is None else self._py[idx],
+            self.canon[idx],
+            self.copy[idx],
+            None if self._epoch is None else self._epoch[idx],
+        )
+
+    @classmethod
+    def concat(cls, columns: list[Column]) -> Column:
+        if all(c._py is None for c in columns):
+            epochs = [c._epoch for c in columns]
+            assert all(e is not None for e in epochs)
+            epoch = np.concatenate(epochs)  # type: ignore[arg-type]
+            py = None
+        else:
+            py = np.concatenate([c.py for c in columns])
+            epoch = None
+        return cls(
+            py,
+            np.concatenate([c.canon for c in columns]),
+            np.concatenate([c.copy for c in columns]),
+            epoch,
+        )
+
+    @classmethod
+    def from_values(cls, values: Sequence[Any]) -> Column:
+        py = objects(values)
+        return cls(py, objects([canonical(v) for v in py]), objects([copy_text(v) for v in py]))
+
+    @classmethod
+    def constant(cls, value: Any, n: int) -> Column:
+        # (np.full would strip the NUL that stands for None in the digest text)
+        return cls(
+            objects([value] * n), objects([canonical(value)] * n), objects([copy_text(value)] * n)
+        )
+
+    @classmethod
+    def mapped(cls, codes: IntArray, uniques_py: Sequence[Any]) -> Column:
+        """Rows that take the values of a small table of distinct values."""
+        py_u = objects(uniques_py)
+        canon_u = objects([canonical(v) for v in py_u])
+        copy_u = objects([copy_text(v) for v in py_u])
+        return cls(py_u[codes], canon_u[codes], copy_u[codes])
+
+    @classmethod
+    def floats(cls, values: npt.NDArray[np.float64]) -> Column:
+        listed = values.tolist()
+        py = objects([None if v != v else v for v in listed])
+        canon = objects(["\x00" if v != v else repr(round(v, 7)) for v in listed])
+        copy = objects(["\\N" if v != v else repr(v) for v in listed])
+        return cls(py, canon, copy)
+
+    @classmethod
+    def datetimes(cls, epoch: npt.NDArray[np.int64]) -> Column:
+        """Aware datetimes from UTC seconds (``_NO_TIME`` for None)."""
+        missing = epoch == _NO_TIME
+        stamps = np.where(missing, 0, epoch).astype("datetime64[s]")
+        canon = np.datetime_as_string(stamps, unit="s").astype(object)
+        copy = np.datetime_as_string(stamps, unit="s", timezone="UTC").astype(object)
+        canon[np.flatnonzero(missing)] = "\x00"
+        copy[np.flatnonzero(missing)] = "\\N"
+        return cls(None, canon, copy, epoch.astype(np.int64))
+
+    def sqlite_values(self) -> ObjArray:
+        """What Django's SQLite backend stores: naive UTC text for datetimes."""
+        if self._epoch is None and not any(isinstance(v, datetime) for v in self.py):
+            return self.py
+        return objects(
+            [
+                str(v.astimezone(UTC).replace(tzinfo=None)) if isinstance(v, datetime) else v
+                for v in self.py
+            ]
+        )
+
+
+_NO_TIME = np.iinfo(np.int64).min
+
+
+class ColumnBatch:
+    """Records of one batch, column-wise: ``cols[field]``, their ``lines`` and ``keys``."""
+
+    def __init__(self, cols: dict[str, Column], lines: IntArray) -> None:
+        self.cols = cols
+        self.lines = lines
+        self.digests: ObjArray = np.empty(0, dtype=object)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @property
+    def keys(self) -> ObjArray:
+        return self.cols["source_key"].py
+
+    def take(self, idx: IntArray) -> ColumnBatch:
+        out = ColumnBatch({k: c.take(idx) for k, c in self.cols.items()}, self.lines[idx])
+        if len(self.digests):
+            out.digests = self.digests[idx]
+        return out
+
+    @classmethod
+    def concat(cls, batches: list[ColumnBatch]) -> ColumnBatch:
+        batches = [b for b in batches if len(b)] or batches[:1]
+        if len(batches) == 1:
+            return batches[0]
+        cols = {k: Column.concat([b.cols[k] for b in batches]) for k in batches[0].cols}
+        out = cls(cols, np.concatenate([b.lines for b in batches]))
+        out.digests = np.concatenate([b.digests for b in batches])
+        return out
+
+    @classmethod
+    def from_records(
+        cls, records: list[dict[str, Any]], lines: list[int], fields: Sequence[str]
+    ) -> ColumnBatch:
+        cols = {f: Column.from_values([r[f] for r in records]) for f in fields}
+        out = cls(cols, np.asarray(lines, dtype=np.int64))
+        out.digests = objects([r["content_hash"] for r in records])
+        return out
+
+    def compute_digests(self, fields: Sequence[str]) -> None:
+        """:func:`~openprecinct.records.importing.writer.content_hash`, column-wise."""
+        blake = hashlib.blake2b
+        parts = [self.cols[f].canon.tolist() for f in fields]
+        self.digests = objects(
+            [
+                blake("\x1e".join(t).encode(), digest_size=16).hexdigest()
+                for t in zip(*parts, strict=True)
+            ]
+        )
+
+    def values(self, i: int, fields: Sequence[str]) -> dict[str, Any]:
+        """Record ``i`` as the row path's values dict."""
+        return {f: self.cols[f].py[i] for f in fields}
+
+
+# -- cell parsers over distinct values ------------------------------------------------------
+
+
+def factorize(values: ObjArray) -> tuple[IntArray, list[str]]:
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.int64), list(uniques)
+
+
+def per_value(
+    codes: IntArray, uniques: list[str], parse: Callable[[str], Any]
+) -> tuple[list[Any], BoolArray]:
+    """``parse`` of each distinct value; rows whose value it refuses are flagged."""
+    out: list[Any] = []
+    bad_u = np.zeros(len(uniques) + 1, dtype=bool)
+    for k, value in enumerate(uniques):
+        try:
+            out.append(parse(value))
+        except RowError:
+            out.append(None)
+            bad_u[k] = True
+    return out, bad_u[codes]
+
+
+_NUMBER_BYTES = np.zeros(256, dtype=bool)
+_NUMBER_BYTES[list(b"0123456789+-.eE")] = True
+
+
+def coordinates(values: ObjArray, field: str) -> tuple[npt.NDArray[np.float64], BoolArray]:
+    """:func:`~openprecinct.records.importing.parsers.parse_coordinate` of a column (NaN for
+    None), and the rows it refuses.
+
+    Plain numbers (only the characters of ``[+-]digits[.digits][e[+-]digits]``: on those,
+    ``float()`` accepts exactly what the row parser's pattern accepts) are converted by numpy
+    with Python's own correctly rounded conversion; everything else (thousands separators,
+    missing markers, spaces, garbage) goes through the row parser once per distinct value.
+    """
+    n = len(values)
+    out = np.full(n, np.nan)
+    bad = np.zeros(n, dtype=bool)
+    try:
+        raw = values.astype("S")  # ASCII only; anything else takes the slow road below
+    except (UnicodeEncodeError, ValueError):
+        raw = None
+    plain = np.zeros(n, dtype=bool)
+    if raw is not None and raw.itemsize:
+        grid = raw.view(np.uint8).reshape(n, raw.itemsize)
+        plain = (_NUMBER_BYTES[grid] | (grid == 0)).all(axis=1) & (grid[:, 0] != 0)
+        if plain.any():
+            try:
+                with np.errstate(all="ignore"):
+                    converted = np.array([float(v) for v in values[plain].tolist()])
+            except ValueError:
+                plain[:] = False
+            else:
+                finite = np.isfinite(converted)
+                index = np.flatnonzero(plain)
+                out[index[finite]] = converted[finite]
+                plain[index[~finite]] = False  # 1e999: let the row parser refuse it
+    rest = np.flatnonzero(~plain)
+    if len(rest):
+        codes, uniques = factorize(values[rest])
+        parsed, refused = per_value(codes, uniques, lambda v: p.parse_coordinate(v, field=field))
+        table = np.array([np.nan if v is None else v for v in parsed] + [np.nan], dtype=float)
+        out[rest] = table[codes]
+        bad[rest] = refused
+    return out, bad
+
+
+# -- the NYPD complaint schema ----------------------------------------------------------------
+
+COMPLAINT_COLUMNS = (
+    "CMPLNT_NUM",
+    "CMPLNT_FR_DT",
+    "CMPLNT_FR_TM",
+    "CMPLNT_TO_DT",
+    "CMPLNT_TO_TM",
+    "RPT_DT",
+    "KY_CD",
+    "PD_CD",
+    "OFNS_DESC",
+    "PD_DESC",
+    "LAW_CAT_CD",
+    "CRM_ATPT_CPTD_CD",
+    "VIC_AGE_GROUP",
+    "VIC_RACE",
+    "VIC_SEX",
+    "SUSP_AGE_GROUP",
+    "SUSP_RACE",
+    "SUSP_SEX",
+    "ADDR_PCT_CD",
+    "BORO_NM",
+    "PREM_TYP_DESC",
+    "LOC_OF_OCCUR_DESC",
+    "X_COORD_CD",
+    "Y_COORD_CD",
+    "LATITUDE",
+    "LONGITUDE",
+)
+
+_TEXT_FIELDS = (  # model field, source column, length
+    ("pd_description", "PD_DESC", 100),
+    ("victim_age_group", "VIC_AGE_GROUP", 20),
+    ("victim_race", "VIC_RACE", 40),
+    ("victim_sex", "VIC_SEX", 10),
+    ("suspect_age_group", "SUSP_AGE_GROUP", 20),
+    ("suspect_race", "SUSP_RACE", 40),
+    ("suspect_sex", "SUSP_SEX", 10),
+    ("borough", "BORO_NM", 20),
+    ("premises", "PREM_TYP_DESC", 100),
+    ("location_description", "LOC_OF_OCCUR_DESC", 100),
+)
+
+
+class _Days:
+    """Local dates to UTC seconds of their midnight, and the days a clock change happens on."""
+
+    def __init__(self, days: list[date | None], tz: Any) -> None:
+        midnight = np.full(len(days) + 1, _NO_TIME, dtype=np.int64)
+        shifting = np.zeros(len(days) + 1, dtype=bool)
+        for k, day in enumerate(days):
+            if day is None:
+                continue
+            start = datetime.combine(day, time(0, 0), tzinfo=tz)
+            end = datetime.combine(day, time(23, 59, 59), tzinfo=tz)
+            midnight[k] = int(start.timestamp())
+            shifting[k] = start.utcoffset() != end.utcoffset()
+        self.midnight = midnight
+        self.shifting = shifting
+
+
+def _clock_seconds(times: list[time | None]) -> IntArray:
+    out = np.zeros(len(times) + 1, dtype=np.int64)
+    for k, clock in enumerate(times):
+        if clock is not None:
+            out[k] = clock.hour * 3600 + clock.minute * 60 + clock.second
+    return out
+
+
+def _moments(
+    day_codes: IntArray,
+    days: list[date | None],
+    time_codes: IntArray,
+    times: list[time | None],
+    tz: Any,
+) -> IntArray:
+    """UTC seconds of :func:`parsers.combine` (local date + time, midnight without a time)."""
+    table = _Days(days, tz)
+    seconds = _clock_seconds(times)
+    midnight = table.midnight[day_codes]
+    epoch = np.where(midnight == _NO_TIME, _NO_TIME, midnight + seconds[time_codes])
+    for i in np.flatnonzero(table.shifting[day_codes]).tolist():
+        moment = p.combine(days[day_codes[i]], times[time_codes[i]], tz=tz)
+        assert moment is not None
+        epoch[i] = int(moment.timestamp())
+    return epoch
+
+
+def parse_complaints(
+    get: Callable[[str], ObjArray], n: int, *, source: str, tz: Any, boundaries: Any
+) -> tuple[dict[str, Column], BoolArray]:
+    """The incident fields of ``n`` complaint rows, and the rows flagged for the row parser.
+
+    ``get(COLUMN)`` returns a source column as an object array of strings ("" when the file
+    has no such column). Values of flagged rows are meaningless; the caller drops them.
+    """
+    flagged = np.zeros(n, dtype=bool)
+    cols: dict[str, Column] = {}
+
+    def parsed(column: str, parse: Callable[[str], Any]) -> tuple[IntArray, list[Any]]:
+        codes, uniques = factorize(get(column))
+        values, refused = per_value(codes, uniques, parse)
+        flagged[refused] = True
+        return codes, values
+
+    # key
+    keys = objects([p.clean(v) for v in get("CMPLNT_NUM").tolist()])
+    key_len = np.fromiter((len(k) for k in keys), dtype=np.int64, count=n)
+    flagged |= (key_len == 0) | (key_len > 64)
+    cols["source"] = Column.constant(source, n)
+    cols["source_key"] = Column(keys, keys, objects([copy_text(k) for k in keys]))
+    cols["kind"] = Column.constant("complaint", n)
+
+    # when
+    fr_d, fr_days = parsed("CMPLNT_FR_DT", lambda v: p.parse_date(v, field="CMPLNT_FR_DT"))
+    fr_t, fr_times = parsed("CMPLNT_FR_TM", lambda v: p.parse_time(v, field="CMPLNT_FR_TM"))
+    to_d, to_days = parsed("CMPLNT_TO_DT", lambda v: p.parse_date(v, field="CMPLNT_TO_DT"))
+    to_t, to_times = parsed("CMPLNT_TO_TM", lambda v: p.parse_time(v, field="CMPLNT_TO_TM"))
+    rp_d, rp_days = parsed("RPT_DT", lambda v: p.parse_date(v, field="RPT_DT"))
+    no_fr = np.array([d is None for d in fr_days] + [True])[fr_d]
+    no_rp = np.array([d is None for d in rp_days] + [True])[rp_d]
+    flagged |= no_fr & no_rp
+    occurred_from = _moments(fr_d, fr_days, fr_t, fr_times, tz)
+    occurred_to = _moments(to_d, to_days, to_t, to_times, tz)
+    backwards = (
+        (occurred_to != _NO_TIME) & (occurred_from != _NO_TIME) & (occurred_to < occurred_from)
+    )
+    occurred_to[backwards] = _NO_TIME  # an end before the start is a typing error
+    cols["occurred_from"] = Column.datetimes(occurred_from)
+    cols["occurred_to"] = Column.datetimes(occurred_to)
+    cols["occurred_date"] = Column.mapped(fr_d, fr_days)
+    cols["reported_at"] = Column.constant(None, n)
+    cols["reported_date"] = Column.mapped(rp_d, rp_days)
+
+    # what
+    ky_c, ky = parsed("KY_CD", lambda v: p.parse_code(v, field="KY_CD"))
+    pd_c, pdc = parsed("PD_CD", lambda v: p.parse_code(v, field="PD_CD"))
+    of_c, ofns = parsed("OFNS_DESC", lambda v: p.text(v, 100))
+    law_c, law = parsed("LAW_CAT_CD", p.parse_law_category)
+    combo = ((ky_c * (len(pdc) + 1) + pd_c) * (len(ofns) + 1) + of_c) * (len(law) + 1) + law_c
+    combos, combo_c = np.unique(combo, return_inverse=True)
+    category: list[str | None] = []
+    for value in combos.tolist():
+        rest, lw = divmod(value, len(law) + 1)
+        rest, of = divmod(rest, len(ofns) + 1)
+        k, pc = divmod(rest, len(pdc) + 1)
+        parts = [ky + [None], pdc + [None], ofns + [""], law + [""]]
+        category.append(
+            cats.compstat_category(
+                ky_cd=parts[0][k],
+                pd_cd=parts[1][pc],
+                ofns_desc=parts[2][of],
+                law_cat=parts[3][lw].upper(),
+            )
+        )
+    combo_c = combo_c.reshape(-1).astype(np.int64)
+    flagged |= np.array([c is None for c in category] + [True])[combo_c]
+    cols["ky_cd"] = Column.mapped(ky_c, ky)
+    cols["pd_cd"] = Column.mapped(pd_c, pdc)
+    cols["offense_description"] = Column.mapped(of_c, ofns)
+    cols["law_category"] = Column.mapped(law_c, law)
+    cols["compstat_category"] = Column.mapped(combo_c, [c or "" for c in category])
+    at_c, attempted = parsed("CRM_ATPT_CPTD_CD", p.parse_attempted)
+    cols["attempted"] = Column.mapped(at_c, attempted)
+    cols["bias_motive"] = Column.constant("", n)
+    cols["victim_count"] = Column.constant(1, n)
+    cols["fatal"] = Column.constant(None, n)
+    for name, column, length in _TEXT_FIELDS:
+        codes, values = parsed(column, lambda v, n_=length: p.text(v, n_))
+        cols[name] = Column.mapped(codes, values)
+    pct_c, pct = parsed("ADDR_PCT_CD", lambda v: p.parse_precinct(v, field="ADDR_PCT_CD"))
+    cols["reported_precinct"] = Column.mapped(pct_c, pct)
+    cols["address"] = Column.constant("", n)
+
+    # where
+    x, bad_x = coordinates(get("X_COORD_CD"), "X_COORD_CD")
+    y, bad_y = coordinates(get("Y_COORD_CD"), "Y_COORD_CD")
+    lat, bad_lat = coordinates(get("LATITUDE"), "LATITUDE")
+    lon, bad_lon = coordinates(get("LONGITUDE"), "LONGITUDE")
+    flagged |= bad_x | bad_y | bad_lat | bad_lon
+    has_x, has_y, has_lat, has_lon = (np.isfinite(a) for a in (x, y, lat, lon))
+    flagged |= (has_x != has_y) | (has_lat != has_lon)
+    from openprecinct.records.importing.schemas import NYC_LAT, NYC_LON, NYC_X_FT, NYC_Y_FT
+
+    with np.errstate(invalid="ignore"):
+        out_xy = (
+            has_x
+            & has_y
+            & ~((x >= NYC_X_FT[0]) & (x <= NYC_X_FT[1]) & (y >= NYC_Y_FT[0]) & (y <= NYC_Y_FT[1]))
+        )
+        out_ll = (
+            has_lat
+            & has_lon
+            & ~(
+                (lat >= NYC_LAT[0])
+                & (lat <= NYC_LAT[1])
+                & (lon >= NYC_LON[0])
+                & (lon <= NYC_LON[1])
+            )
+        )
+    flagged |= out_xy | out_ll
+    no_pct = np.array([v == "" for v in pct] + [True])[pct_c]
+    flagged |= ~has_x & ~has_lat & no_pct
+    located = locate_columns(x, y, lon, lat, src_crs=_NYPD_CRS, boundaries=boundaries)
+    lon_o, lat_o, x_m, y_m, pct_idx, sec_idx = located
+    cols["latitude"] = Column.floats(lat_o)
+    cols["longitude"] = Column.floats(lon_o)
+    cols["x_m"] = Column.floats(x_m)
+    cols["y_m"] = Column.floats(y_m)
+    names_p = objects([*boundaries.precinct_names, ""])
+    names_s = objects([*boundaries.sector_names, ""])
+    today = names_p[pct_idx]
+    reported = cols["reported_precinct"].py
+    precinct = np.where(today == "", reported, today)
+    cols["precinct"] = Column(precinct, precinct, objects([copy_text(v) for v in precinct]))
+    sector = names_s[sec_idx]
+    cols["sector"] = Column(sector, sector, objects([copy_text(v) for v in sector]))
+    return cols, flagged
+
+
+_NYPD_CRS = "EPSG:2263"
+
+
+def locate_columns(
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+    lat: npt.NDArray[np.float64],
+    *,
+    src_crs: str,
+    boundaries: Any,
+) -> tuple[npt.NDArray[np.float64], ...]:
+    """:func:`locate.project` and the point-in-polygon of the importer's ``_locate``."""
+    lon_o, lat_o, x_m, y_m = project(x, y, lon, lat, src_crs=src_crs)
+    have = np.isfinite(lon_o) & np.isfinite(lat_o)
+    pct_idx, sec_idx = boundaries.assign_index(
+        np.where(have, lon_o, np.nan), np.where(have, lat_o, np.nan)
+    )
+    lon_o = np.where(have, lon_o, np.nan)
+    lat_o = np.where(have, lat_o, np.nan)
+    return lon_o, lat_o, x_m, y_m, pct_idx, sec_idx
