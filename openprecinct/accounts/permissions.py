@@ -357,7 +357,7 @@ def can_staff_oversight(user: Any) -> bool:
     return _has(user, *OVERSIGHT_STAFF)
 
 
-def can_read_packet(user: Any, *, access_open: bool) -> bool:
+def can_read_packet(user: Any, *, access_open: bool = False) -> bool:
     """A member reads a (redacted) packet only while their access is open; staff may check it."""
     if _has(user, R.OVERSIGHT_MEMBER):
         return bool(access_open)
