@@ -27,7 +27,8 @@ def oversight_tasks(user: Any) -> list[Task]:
             .distinct()
             .count()
         )
-        tasks.append(Task(open_packets, "case packets are open for your review", home))
+        if open_packets:  # members see the task only when there is something to read
+            tasks.append(Task(open_packets, "case packets are open for your review", home))
     if perms.can_respond_to_recommendation(user):
         today = timezone.localdate()
         pending = Recommendation.objects.filter(response="pending")
