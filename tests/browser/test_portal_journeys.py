@@ -1,0 +1,115 @@
+"""The public portal in a real browser: axe-core on every public page, no serious or
+critical accessibility violation; the map draws the published points."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.support.ui import WebDriverWait
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+PUBLIC_PAGES = [
+    "/",
+    "/portal/",
+    "/portal/compstat/",
+    "/portal/compstat/?sector=120A",
+    "/portal/map/",
+    "/portal/revisions/",
+    "/portal/response-times/",
+    "/portal/calls/",
+    "/portal/accountability-figures/",
+    "/portal/community-outcomes/",
+    "/portal/training/",
+    "/portal/methodology/",
+    "/portal/data/",
+    "/portal/drones/",
+    "/portal/community/",
+    "/portal/accountability/",
+    "/accounts/login/",
+]
+
+
+@pytest.fixture
+def portal_records(transactional_db):
+    from tests.portal.conftest import BURGLARY, RAPE, ROBBERY, incident
+
+    for n in range(1, 9):
+        incident(n, sector="120A" if n < 5 else "120B", **BURGLARY)
+    for n in range(9, 12):
+        incident(n, sector="120C", **ROBBERY)
+    incident(12, sector="120A", **RAPE)
+
+
+def run_axe(browser) -> list[dict]:
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `make setup` (npm ci installs it)")
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    browser.set_script_timeout(60)
+    result = browser.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(function (r) { done(JSON.stringify(r.violations)); })"
+        ".catch(function (e) { done(JSON.stringify([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}])); });"
+    )
+    return json.loads(result)
+
+
+def test_every_public_page_passes_axe_with_no_serious_or_critical_violation(
+    live_server, browser, portal_records, shot
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    browser.delete_all_cookies()
+    problems = {}
+    for path in PUBLIC_PAGES:
+        browser.get(live_server.url + path)
+        WebDriverWait(browser, 20).until(
+            lambda b: b.execute_script("return document.readyState") == "complete"
+        )
+        if path == "/portal/map/":
+            WebDriverWait(browser, 20).until(
+                lambda b: b.execute_script(
+                    "return document.getElementById('portal-map').dataset.loaded"
+                )
+            )
+        violations = [v for v in run_axe(browser) if v.get("impact") in ("serious", "critical")]
+        if violations:
+            problems[path] = [
+                (v["id"], v["help"], [n.get("target") for n in v["nodes"][:3]]) for v in violations
+            ]
+    shot(browser, "last-public-page")
+    assert problems == {}
+    # the check itself works: an image without a text alternative is caught
+    browser.execute_script(
+        "var i = document.createElement('img'); i.src = '/static/favicon.svg';"
+        "document.getElementById('main').appendChild(i);"
+    )
+    assert "image-alt" in {v["id"] for v in run_axe(browser)}
+
+
+def test_the_public_map_draws_the_published_points_only(live_server, browser, portal_records, shot):
+    from django.core.cache import cache
+
+    cache.clear()
+    browser.get(live_server.url + "/portal/map/")
+    loaded = WebDriverWait(browser, 20).until(
+        lambda b: b.execute_script("return document.getElementById('portal-map').dataset.loaded")
+    )
+    assert loaded == "11"  # eight burglaries and three robberies; the rape is only counted
+    markers = browser.execute_script(
+        "return document.querySelectorAll('#portal-map path.leaflet-interactive').length"
+    )
+    assert markers >= 11
+    shot(browser, "portal-map")
+    browser.set_window_size(390, 844)  # a phone
+    browser.get(live_server.url + "/portal/compstat/")
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 400  # wide tables scroll inside their own box, the page does not
+    shot(browser, "portal-compstat-phone")
+    browser.set_window_size(1280, 1000)
