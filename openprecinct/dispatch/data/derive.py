@@ -53,7 +53,10 @@ def main(path: str) -> None:
         shared = ET.fromstring(zf.read("xl/sharedStrings.xml"))  # noqa: S314
         strings = ["".join(t.text or "" for t in si.iter(f"{NS}t")) for si in shared]
         data = _sheet(zf, 1, strings)[1:]
-        pivot = {r[0].strip(): (r[2] if len(r) > 2 else "") for r in _sheet(zf, 2, strings)[1:]}
+        pivot: dict[str, str] = {}
+        for r in _sheet(zf, 2, strings)[1:]:  # the first table only: later ones reuse names
+            if len(r) > 2 and r[1].isdigit():
+                pivot.setdefault(r[0].strip(), r[2])
     out = Path(__file__).with_name("radio_codes.csv")
     with out.open("w", newline="") as fh:
         w = csv.writer(fh)
