@@ -21,6 +21,7 @@ import functools
 import hashlib
 import hmac
 import io
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -184,10 +185,22 @@ def strip_image(data: bytes) -> tuple[bytes, str]:
     Returns the clean bytes and their content type. Anything but JPEG or PNG is refused,
     because its metadata could not be removed with certainty.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise ApplicationError("Each photo must be 5 MB or smaller.")
+    # Pillow logs every EXIF tag it parses at DEBUG level (GPS position, camera owner...):
+    # keep its loggers quiet while a tipster's photo is read.
+    pil_logger = logging.getLogger("PIL")
+    level = pil_logger.level
+    pil_logger.setLevel(max(level, logging.INFO))
+    try:
+        return _strip_image(data)
+    finally:
+        pil_logger.setLevel(level)
+
+
+def _strip_image(data: bytes) -> tuple[bytes, str]:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format
