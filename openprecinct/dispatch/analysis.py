@@ -93,7 +93,7 @@ def response_report(*, by: str, start: date | None = None, end: date | None = No
     frame = _frame(start, end)
     if frame.empty:
         return {"rows": [], "histogram": [], "trend": [], "overall": None, "generated": False}
-    rows = response_time_table(frame, by=(by,), include_all=True)
+    rows = sorted(response_time_table(frame, by=(by,), include_all=True), key=_row_order(by))
     overall = next(r for r in rows if r[by] == "all")
     responses = response_time_table(frame, by=("month",), include_all=False)
     clocked = frame[~frame["self_initiated"].astype(bool) & frame["arrived_at"].notna()]
@@ -112,6 +112,22 @@ def response_report(*, by: str, start: date | None = None, end: date | None = No
         "overall": overall,
         "generated": bool(frame["is_generated"].any()),
     }
+
+
+def _row_order(by: str):
+    rank = {"critical": 0, "serious": 1, "non_critical": 2}
+
+    def key(row: dict) -> tuple:
+        value = row[by]
+        if value == "all":
+            return (2, 0, "")
+        if by == "priority":
+            return (0, rank.get(value, 9), "")
+        if by == "tour":
+            return (0, ("first", "second", "third").index(value), "")
+        return (1, 0, str(value)) if isinstance(value, str) else (0, value, "")
+
+    return key
 
 
 # --- the precinct's atoms ----------------------------------------------------------------------
