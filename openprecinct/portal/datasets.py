@@ -634,7 +634,8 @@ def build_response_times(params: dict[str, Any]) -> PublicTable:
             part_of=lambda r: (r["month"],) if r["priority"] != "all" else None,
             columns=["calls"],
         ),
-        measures={m: ["calls"] for m in _RESPONSE_MEASURES},
+        # a median is not computed from the count, so a count hidden only to protect another
+        # (complementary) leaves its medians; a small or suppressed count withholds them
         measure_floor=dict.fromkeys(_RESPONSE_MEASURES, "calls"),
     )
 
@@ -883,7 +884,7 @@ def build_survey(params: dict[str, Any]) -> PublicTable:
         for r in rows:
             if r.get("agree_share") is not None:
                 share = float(r["agree_share"])
-                r["agree_share"] = round(share * 100 if share <= 1 else share, 1)
+                r["agree_share"] = round(share * 100, 1)
         return sorted(rows, key=lambda r: (str(r["period"]), str(r["question"])))
 
     return _app_table(
