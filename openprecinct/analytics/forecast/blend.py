@@ -494,7 +494,9 @@ class BlendForecast(Forecaster):
         def per_coverage(cands: FloatArray) -> FloatArray:
             total = np.zeros((cands.shape[0], len(covs)))
             for x, y, tie in data:
-                total += _hit_rates(x @ cands.T, y, covs, tie, self.criterion == "pei")
+                total += _hit_rates(
+                    x @ np.ascontiguousarray(cands.T), y, covs, tie, self.criterion == "pei"
+                )
             return total / max(len(data), 1)
 
         base = np.zeros(len(FEATURE_NAMES))
