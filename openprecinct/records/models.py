@@ -86,14 +86,14 @@ class Located(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     x_m = models.FloatField(null=True, blank=True)
     y_m = models.FloatField(null=True, blank=True)
-    precinct = models.CharField(max_length=8, blank=True, db_index=True)
+    precinct = models.CharField(max_length=8, blank=True)
     # The precinct as the source file wrote it. ``precinct`` is today's precinct by
     # point-in-polygon; they differ e.g. for pre-2013 records of 120/122 now in 121.
     reported_precinct = models.CharField(max_length=8, blank=True, default="")
-    sector = models.CharField(max_length=8, blank=True, db_index=True)
+    sector = models.CharField(max_length=8, blank=True)
     borough = models.CharField(max_length=20, blank=True)
     address = models.CharField(max_length=200, blank=True)
-    premises = models.CharField(max_length=100, blank=True, db_index=True)
+    premises = models.CharField(max_length=100, blank=True)
     location_description = models.CharField(max_length=100, blank=True)
 
     class Meta:
@@ -110,21 +110,21 @@ class Incident(Located):
 
     source = models.CharField(max_length=40)
     source_key = models.CharField(max_length=64)
-    report_number = models.CharField(max_length=32, blank=True, db_index=True)
+    report_number = models.CharField(max_length=32, blank=True)
     kind = models.CharField(
         max_length=12, choices=IncidentKind.choices, default=IncidentKind.COMPLAINT
     )
     status = models.CharField(
-        max_length=10, choices=ReportStatus.choices, default=ReportStatus.APPROVED, db_index=True
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.APPROVED
     )
-    is_sealed = models.BooleanField(default=False, db_index=True)
+    is_sealed = models.BooleanField(default=False)
     sealed_reason = models.CharField(max_length=200, blank=True)
 
     occurred_from = models.DateTimeField(null=True, blank=True)
     occurred_to = models.DateTimeField(null=True, blank=True)
-    occurred_date = models.DateField(null=True, blank=True, db_index=True)
+    occurred_date = models.DateField(null=True, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
-    reported_date = models.DateField(null=True, blank=True, db_index=True)
+    reported_date = models.DateField(null=True, blank=True)
 
     ky_cd = models.PositiveSmallIntegerField(null=True, blank=True)  # NYPD offence key code
     pd_cd = models.PositiveSmallIntegerField(null=True, blank=True)  # NYPD internal code
@@ -134,7 +134,7 @@ class Incident(Located):
         max_length=12, choices=LawCategory.choices, blank=True, default=""
     )
     attempted = models.BooleanField(null=True, blank=True)
-    compstat_category = models.CharField(max_length=40, blank=True, db_index=True)
+    compstat_category = models.CharField(max_length=40, blank=True)
     bias_motive = models.CharField(max_length=60, blank=True)
 
     victim_count = models.PositiveSmallIntegerField(default=1)
@@ -189,11 +189,26 @@ class Incident(Located):
                 name="incident_not_approved_by_author",
             ),
         ]
+        # Every index costs each imported row a write (docs/importing.md, "Indexes"). Kept: what
+        # CompStat (precinct or category by date), the records list (newest first; sector) and
+        # the approval queue need. Indexes on values imported records never have (an open
+        # status, sealed, a report number) are partial, so imports never touch them. Filters
+        # on premises or report date scan the (small) result of the other conditions.
         indexes = [
             models.Index(fields=["precinct", "occurred_date"], name="incident_pct_date"),
             models.Index(fields=["compstat_category", "occurred_date"], name="incident_cat_date"),
             # the records list's default order (newest first), also for deep pages
             models.Index(fields=["-occurred_from", "-id"], name="incident_occurred_desc"),
+            models.Index(fields=["sector", "occurred_date"], name="incident_sector_date"),
+            models.Index(
+                fields=["status"], name="incident_open_status", condition=~Q(status="approved")
+            ),
+            models.Index(fields=["is_sealed"], name="incident_sealed", condition=Q(is_sealed=True)),
+            models.Index(
+                fields=["report_number"],
+                name="incident_report_number",
+                condition=~Q(report_number=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -230,7 +245,10 @@ class Arrest(Located):
         constraints = [
             models.UniqueConstraint(fields=["source", "source_key"], name="arrest_source_key")
         ]
-        indexes = [models.Index(fields=["precinct", "arrest_date"], name="arrest_pct_date")]
+        indexes = [
+            models.Index(fields=["precinct", "arrest_date"], name="arrest_pct_date"),
+            models.Index(fields=["sector", "arrest_date"], name="arrest_sector_date"),
+        ]
 
     def __str__(self) -> str:
         return f"arrest {self.source_key} {self.offense_description}"

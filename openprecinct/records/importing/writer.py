@@ -304,7 +304,7 @@ class BatchWriter:
                 )
 
     # -- column-wise batches ------------------------------------------------------------------
-    def _copy_payload(self, batch: Any, now: datetime) -> bytes:
+    def copy_payload(self, batch: Any, now: datetime) -> bytes:
         """The batch's rows in ``COPY`` text format, in the order of :attr:`columns`."""
         n = len(batch)
         stamp = now.astimezone(UTC).isoformat()
@@ -329,7 +329,7 @@ class BatchWriter:
         if not len(batch):
             return
         names = ", ".join(column for _, column, _ in self.columns)
-        payload = self._copy_payload(batch, now)
+        payload = self.copy_payload(batch, now)
         with connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
                 copy.write(payload)
@@ -352,7 +352,7 @@ class BatchWriter:
                     f"SELECT {names} FROM {self.table} WITH NO DATA"
                 )
                 with cursor.cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
-                    copy.write(self._copy_payload(batch, now))
+                    copy.write(self.copy_payload(batch, now))
                 cursor.execute(
                     f"INSERT INTO {self.table} ({names}) SELECT {names} FROM {stage} "  # noqa: S608
                     f"{conflict}"
