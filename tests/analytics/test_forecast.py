@@ -199,3 +199,26 @@ def test_blend_bands_rank_nested_cells() -> None:
     order = _nested_ranking([first, second], (0.1, 0.3), rest, ())
     assert list(order[:3]) == [9, 8, 0]  # 1 cell by the first, up to 3 by the second
     assert sorted(order.tolist()) == list(range(10))
+
+
+def test_blend_one_se_rule_keeps_the_long_run_count_unless_the_gain_is_clear() -> None:
+    from openprecinct.analytics.forecast.blend import FEATURE_NAMES
+
+    rng = np.random.default_rng(5)
+    hot = rng.choice(GRID.n_cells, 8, replace=False)
+    t, x, y = [], [], []
+    for d in range(0, 720, 3):  # near repeats: every event has a follow-up two days later
+        c = int(rng.choice(hot)) if rng.random() < 0.5 else int(rng.integers(GRID.n_cells))
+        for dt in (0.0, 2.0):
+            t.append(d + dt)
+            x.append(GRID.centers[c, 0])
+            y.append(GRID.centers[c, 1])
+    e = ev(t, x, y, start=0)
+    strict = BlendForecast(one_se=1e9).fit(e.before(700), GRID).prepare([7.0])
+    w = strict.weights_[7.0]
+    others = [v for n, v in zip(FEATURE_NAMES, w, strict=True) if n != "all_history"]
+    assert w[FEATURE_NAMES.index("all_history")] > 0 and not any(others)
+    loose = BlendForecast(one_se=0.0).fit(e.before(700), GRID).prepare([7.0])
+    assert np.count_nonzero(loose.weights_[7.0]) > 1  # the near repeats are worth keeping
+    with pytest.raises(ValueError, match="one_se"):
+        BlendForecast(one_se=-1).fit(e, GRID)

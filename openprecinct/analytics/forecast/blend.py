@@ -370,6 +370,7 @@ class BlendForecast(Forecaster):
         check_param(n, "prior", self.prior, "float", 0, low_open=False)
         check_param(n, "horizon_days", self.horizon_days, "float", 0, allow_none=True)
         check_param(n, "margin", self.margin, "float", 0, low_open=False)
+        check_param(n, "one_se", self.one_se, "float", 0, low_open=False)
         if self.criterion not in ("hit_rate", "pei", "relative"):
             raise ValueError(
                 "The 'criterion' parameter of BlendForecast must be 'hit_rate', "
