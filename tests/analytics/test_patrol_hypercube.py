@@ -172,32 +172,87 @@ def test_larson_q_factors_match_the_published_three_unit_values():
     np.testing.assert_allclose(q, [1.0, 0.73684, 0.63158], atol=5e-6)
 
 
-@pytest.mark.parametrize("queue", [False, True])
-def test_approximation_is_within_about_two_points_of_the_exact_workloads(queue):
-    # Larson and Odoni report errors of 1-2% on their examples. On these random plans
-    # (uneven geography, nearest-first lists) the mean error is well under one point and
-    # the worst about 2.5 points (docs/patrol.md): the bound below records that honestly.
+# Larson and Odoni (1981), Urban Operations Research, §5.4.3 and §5.5.3: the three-car,
+# ten-atom city (lambda = 1.5, mu = 1, infinite queue). Table 5-4's dispatch lists group the
+# atoms in four: area 1 (atoms 1, 2: cars 1-2-3; atom 4: cars 1-3-2), area 2 (cars 2-1-3),
+# area 3 (cars 3-1-2). The group call rates 0.50, 0.25, 0.35, 0.40 (area 1 = half the city,
+# as the text says) are the only ones on a 0.05 grid that give the published exact
+# workloads; the published *approximate* workloads are then an independent check.
+BOOK_LISTS = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [2, 0, 1]]
+BOOK_RATES = [0.50, 0.25, 0.35, 0.40]
+BOOK_EXACT = [0.5574, 0.4734, 0.4693]
+BOOK_APPROX = [0.5627, 0.4716, 0.4657]
+
+
+def book_system() -> PatrolSystem:
+    return PatrolSystem(
+        rates=BOOK_RATES,
+        service_rate=1.0,
+        travel_time=np.ones((3, 4)),
+        preference=BOOK_LISTS,
+        queue=True,
+    )
+
+
+def test_the_published_three_car_example_is_reproduced_exact_and_approximate():
+    exact = hypercube_exact(book_system())
+    larson = hypercube_approx(book_system(), correction="larson")
+    np.testing.assert_allclose(exact.workload, BOOK_EXACT, atol=1e-4)  # 4 published decimals
+    np.testing.assert_allclose(larson.workload, BOOK_APPROX, atol=1.5e-4)
+    assert exact.workload.sum() == pytest.approx(1.5)  # with a queue: lambda / mu
+
+
+def test_the_conditional_correction_is_closer_to_the_exact_example_than_larsons():
+    exact = hypercube_exact(book_system()).workload
+    ours = hypercube_approx(book_system()).workload
+    larson = hypercube_approx(book_system(), correction="larson").workload
+    assert np.abs(ours - exact).max() < np.abs(larson - exact).max()
+    assert np.abs(ours - exact).max() < 0.002
+
+
+def _approximation_errors(queue: bool, correction: str) -> list[float]:
     rng = np.random.default_rng(2024)
-    worst = 0.0
-    errors = []
+    errors: list[float] = []
     for n_units in (3, 5, 8, 12):
         for load in (0.3, 0.6):
             system = random_system(rng, n_units, 25, load, queue=queue)
             exact = hypercube_exact(system)
-            approx = hypercube_approx(system)
-            worst = max(worst, float(np.abs(approx.workload - exact.workload).max()))
+            approx = hypercube_approx(system, correction=correction)
             errors.extend(np.abs(approx.workload - exact.workload))
             np.testing.assert_allclose(
                 approx.fraction_served.sum(axis=0), exact.fraction_served.sum(axis=0), atol=1e-9
             )
+    return errors
+
+
+@pytest.mark.parametrize("queue", [False, True])
+def test_approximation_is_within_two_points_of_the_exact_workloads(queue):
+    # The issue's bound: 2 percentage points on every car's workload, on random uneven plans
+    # (3-12 cars, 25 atoms, nearest-first lists, loads 0.3 and 0.6). The default
+    # (conditional) correction's worst is 1.26 points; Larson's own is up to 2.56 (below).
+    errors = _approximation_errors(queue, "conditional")
+    assert np.mean(errors) < 0.005
+    assert max(errors) < 0.02
+
+
+@pytest.mark.parametrize("queue", [False, True])
+def test_larsons_published_correction_is_within_three_points(queue):
+    errors = _approximation_errors(queue, "larson")
     assert np.mean(errors) < 0.01
-    assert worst < 0.03
+    assert max(errors) < 0.03
 
 
-def test_approximation_runs_sixty_units_in_well_under_a_second():
+def test_an_unknown_correction_is_named():
+    with pytest.raises(ValueError, match="'correction' parameter"):
+        hypercube_approx(book_system(), correction="magic")  # type: ignore[arg-type]
+
+
+def test_approximation_runs_sixty_units_in_about_half_a_second():
+    # ~0.5 s on a shared 2-core machine (about 30 rounds of O(N^2) per preference list);
+    # the bound leaves room for a loaded CI runner. Larson's own correction takes ~0.1 s.
     system = random_system(np.random.default_rng(60), 60, 300, load=0.6)
     result = hypercube_approx(system)
-    assert result.solve_seconds < 1.0
+    assert result.solve_seconds < 3.0
     assert ((result.workload > 0) & (result.workload < 1)).all()
     np.testing.assert_allclose(result.fraction_served.sum(axis=0), 1 - result.p_lost)
 
