@@ -211,3 +211,26 @@ def test_the_api_refuses_other_roles(client, personas, history):
     api = _Api(client)
     assert api.get("/api/v1/analysis/forecasts/").status_code == 403
     assert api.get("/api/v1/analysis/bias/", {"as_of": "2025-01-01"}).status_code == 403
+
+
+def test_job_functions_take_json_and_report_progress(personas, history):
+    from openprecinct.insights import analysis_jobs
+
+    flog.issue_forecast(user=personas["crime_analyst"], **ARGS)
+    seen = []
+    out = analysis_jobs.score_forecasts_job(
+        as_of="2025-02-01", progress=lambda d, t: seen.append((d, t))
+    )
+    assert out["scored"] == 1 and seen[-1] == (1, 1)
+    bt = analysis_jobs.backtest_job(
+        precinct="120",
+        category="Burglary",
+        method="naivelong",
+        as_of="2025-01-01",
+        progress=lambda d, t: seen.append((d, t)),
+    )
+    assert bt["cells"] > 1000 and seen[-1] == (2, 2)
+    again = analysis_jobs.backtest_job(
+        precinct="120", category="Burglary", method="naivelong", as_of="2025-01-01"
+    )
+    assert again == bt  # idempotent (served from the cache)
