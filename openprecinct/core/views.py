@@ -28,7 +28,9 @@ def forbidden(request: HttpRequest, *, what: str = "") -> HttpResponse:
 
 @require_GET
 def public_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/public_home.html", {"precinct": settings.OPENPRECINCT_PRECINCT})
+    # The transparency portal's front-page section when the portal is installed.
+    template = ["portal/front.html", "core/public_home.html"]
+    return render(request, template, {"precinct": settings.OPENPRECINCT_PRECINCT})
 
 
 # (title, text, url name, rule): the home page's cards, filtered by the user's rules.

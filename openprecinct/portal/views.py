@@ -20,6 +20,8 @@ from openprecinct.portal import charts, datasets, privacy
 from openprecinct.portal.datasets import DATASETS, BadQuery
 from openprecinct.portal.tables import PublicTable
 
+# Downloads carry no one's session: shared caches may keep them. Pages are not marked public
+# (a signed-in staff member's name is in the page header).
 PUBLIC_CACHE = cache_control(public=True, max_age=300)
 
 
@@ -54,7 +56,6 @@ def _bad(request: HttpRequest, template: str, exc: BadQuery) -> HttpResponse:
 
 
 @require_GET
-@PUBLIC_CACHE
 def index(request: HttpRequest) -> HttpResponse:
     def maybe(name: str) -> str:
         try:
@@ -79,7 +80,6 @@ def _sectors(table: PublicTable) -> list[str]:
 
 
 @require_GET
-@PUBLIC_CACHE
 def compstat(request: HttpRequest) -> HttpResponse:
     try:
         params = datasets.parse_params("compstat", request.GET)
@@ -129,7 +129,6 @@ def compstat(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@PUBLIC_CACHE
 def crime_map(request: HttpRequest) -> HttpResponse:
     from openprecinct.core.geography import boundaries_geojson
 
@@ -169,7 +168,6 @@ def points_geojson(request: HttpRequest) -> HttpResponse:
 
 def _simple(template: str, *sections: tuple[str, str]) -> Any:
     @require_GET
-    @PUBLIC_CACHE
     def view(request: HttpRequest) -> HttpResponse:
         blocks = []
         for slug, chart in sections:
@@ -224,7 +222,6 @@ def _rules() -> list[dict[str, str]]:
 
 
 @require_GET
-@PUBLIC_CACHE
 def methodology(request: HttpRequest) -> HttpResponse:
     ledgers = []
     for slug in datasets.TABLE_SLUGS:
@@ -250,7 +247,6 @@ def methodology(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@PUBLIC_CACHE
 def data_dictionary(request: HttpRequest) -> HttpResponse:
     entries = []
     for spec in DATASETS.values():

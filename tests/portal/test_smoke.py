@@ -26,3 +26,14 @@ PAGES = [
 def test_every_public_route_answers_without_login(client, precinct_records, path):
     response = client.get(path)
     assert response.status_code == 200, response.content[:2000]
+
+
+@pytest.mark.django_db
+def test_the_front_page_leads_to_the_portal(client):
+    assert b'href="/portal/"' in client.get("/").content
+
+
+@pytest.mark.django_db
+def test_downloads_may_be_cached_by_anyone_pages_may_not(client, precinct_records):
+    assert "public" in client.get("/portal/data/compstat.csv")["Cache-Control"]
+    assert "public" not in client.get("/portal/compstat/").get("Cache-Control", "")
