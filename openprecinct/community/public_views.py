@@ -129,7 +129,7 @@ NOT_FOUND_MESSAGE = (
 
 
 def _conversation(request: HttpRequest, tip: Any, **extra: Any) -> HttpResponse:
-    messages = [
+    conversation = [
         {"author": m.get_author_display(), "body": m.body, "on": m.sent_on}
         for m in tip.messages.all()
     ]
@@ -140,7 +140,7 @@ def _conversation(request: HttpRequest, tip: Any, **extra: Any) -> HttpResponse:
             "reference": tipcrypto.display_reference(tip.reference),
             "narrative": tip.narrative_original,
             "received_on": tip.received_on,
-            "messages": messages,
+            "conversation": conversation,
             "closed": tip.status in ("closed", "purged"),
             "status": "closed" if tip.status in ("closed",) else "open",
             "token": anonymity.form_token("tip-reply", tip.reference),

@@ -158,6 +158,9 @@ def test_staff_reply_and_tipster_answer_through_the_pages(make_tip, as_user):
         },
     )
     assert "What colour is the van?" in opened.content.decode()
+    assert (
+        "datetime.date" not in opened.content.decode()
+    )  # the conversation is not the messages list
 
 
 @pytest.mark.django_db
