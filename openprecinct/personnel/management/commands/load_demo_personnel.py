@@ -48,9 +48,8 @@ class Command(BaseCommand):
         if Course.objects.filter(code="de-escalation").exists():
             self.stdout.write("Personnel: demo records already loaded.")
             return
-        officers = list(
-            Officer.objects.filter(is_active=True, command__icontains="120").order_by("pk")[:200]
-        )
+        # everyone on the active roster is trained; exposure is kept for this precinct's officers
+        officers = list(Officer.objects.filter(is_active=True).order_by("pk"))
         if not officers:
             self.stdout.write("Personnel: no officers on the roster; demo skipped.")
             return
@@ -169,6 +168,8 @@ class Command(BaseCommand):
                 month = (month - timedelta(days=1)).replace(day=1)
         for officer in officers:
             level = rng.uniform(0.5, 1.5)
+            if "120" not in (officer.command or ""):
+                continue
             for m in sorted(months):
                 activity.append(
                     OfficerActivity(
