@@ -161,7 +161,54 @@ def _row_digest(fields: list[str]) -> str:
     return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:24]
 
 
+OFFICER_FIELDS = (
+    "first_name",
+    "last_name",
+    "shield_no",
+    "rank",
+    "command",
+    "precinct",
+    "gender",
+    "ethnicity",
+    "is_active",
+)
+COMPLAINT_FIELDS = (
+    "received_at",
+    "received_date",
+    "closed_date",
+    "closed_at",
+    "incident_date",
+    "sol_date",
+    "precinct",
+)
+ALLEGATION_FIELDS = (
+    "fado_type",
+    "allegation",
+    "occurred_on",
+    "disposition",
+    "board_disposition",
+    "nypd_disposition",
+    "penalty_note",
+    "rank_at_incident",
+    "command_at_incident",
+    "contact_reason",
+    "outcome_description",
+    "complainant_ethnicity",
+    "complainant_gender",
+    "complainant_age",
+)
+
+
+_DEFAULTS: dict[str, Any] = {f: "" for f in ALLEGATION_FIELDS} | {
+    "occurred_on": None,
+    "complainant_age": None,
+}
+
+
 class _Importer:
+    """Rows are checked one by one; writes are batched (bulk create/update, no per-row signals:
+    the run writes one audit entry, as the records importer does)."""
+
     def __init__(self, run: CCRBImportRun, *, precinct: int | None, mos_status: str) -> None:
         self.run = run
         self.precinct = precinct
@@ -172,34 +219,58 @@ class _Importer:
         self.seen: set[str] = set()
         self.officers: dict[str, Officer] = {}
         self.complaints: dict[str, Complaint] = {}
+        self.allegations: dict[str, tuple[int, str, str, tuple]] = {}
+        self.new_officers: list[Officer] = []
+        self.dirty_officers: dict[str, Officer] = {}
+        self.new_complaints: list[Complaint] = []
+        self.dirty_complaints: dict[str, Complaint] = {}
+        self.new_allegations: list[tuple[str, Complaint, Officer, dict[str, Any]]] = []
+        self.dirty_allegations: list[tuple[int, Complaint, Officer, dict[str, Any]]] = []
+        self.touched: set[str] = set()
 
-    # --- shared upserts ----------------------------------------------------------------------
-    def _officer(self, key: str, values: dict[str, Any]) -> Officer:
+    def preload(self, officer_prefix: str, complaint_prefix: str, allegation_prefix: str) -> None:
+        for o in Officer.objects.filter(source_key__startswith=officer_prefix):
+            self.officers[o.source_key] = o
+        if complaint_prefix:
+            for c in Complaint.objects.filter(source_key__startswith=complaint_prefix):
+                self.complaints[c.source_key] = c
+        if allegation_prefix:
+            rows = Allegation.objects.filter(source_key__startswith=allegation_prefix).values_list(
+                "pk",
+                "source_key",
+                "complaint__source_key",
+                "officer__source_key",
+                *ALLEGATION_FIELDS,
+            )
+            for pk, key, ckey, okey, *values in rows:
+                self.allegations[key] = (pk, ckey or "", okey or "", tuple(values))
+
+    # --- shared upserts (in memory until flush) ----------------------------------------------
+    def _officer(self, key: str, values: dict[str, Any]) -> tuple[Officer, str]:
         officer = self.officers.get(key)
         if officer is None:
-            officer = Officer.objects.filter(source_key=key).first()
-        if officer is None:
-            officer = Officer.objects.create(source_key=key, **values)
-            self.side["officers_created"] += 1
-        else:
-            changed = {k: v for k, v in values.items() if getattr(officer, k) != v}
-            if changed:
-                for k, v in changed.items():
-                    setattr(officer, k, v)
-                officer.updated_at = timezone.now()
-                officer.save()
-                self.side["officers_updated"] += 1
-        self.officers[key] = officer
-        return officer
+            officer = Officer(source_key=key, **values)
+            self.officers[key] = officer
+            self.new_officers.append(officer)
+            return officer, "created"
+        changed = {k: v for k, v in values.items() if getattr(officer, k) != v}
+        if not changed:
+            return officer, "unchanged"
+        for k, v in changed.items():
+            setattr(officer, k, v)
+        officer.updated_at = timezone.now()
+        if officer.pk is not None:
+            self.dirty_officers[key] = officer
+        return officer, "updated"
 
     def _complaint(self, key: str, number: str, source: str, values: dict[str, Any]) -> Complaint:
         complaint = self.complaints.get(key)
-        if complaint is not None:
-            # Several rows of one complaint: keep the widest known facts, do not flip-flop.
+        if complaint is not None and key in self.touched:
+            # Several rows of one complaint: the first row's facts stand (they agree).
             return complaint
-        complaint = Complaint.objects.filter(source_key=key).first()
+        self.touched.add(key)
         if complaint is None:
-            complaint = Complaint.objects.create(
+            complaint = Complaint(
                 source_key=key,
                 number=number,
                 source=source,
@@ -208,38 +279,77 @@ class _Importer:
                 is_fado=True,
                 **values,
             )
+            self.complaints[key] = complaint
+            self.new_complaints.append(complaint)
             self.side["complaints_created"] += 1
-        else:
-            changed = {k: v for k, v in values.items() if getattr(complaint, k) != v}
-            if changed:
-                for k, v in changed.items():
-                    setattr(complaint, k, v)
-                complaint.save()
-                self.side["complaints_updated"] += 1
-        self.complaints[key] = complaint
+            return complaint
+        changed = {k: v for k, v in values.items() if getattr(complaint, k) != v}
+        if changed:
+            for k, v in changed.items():
+                setattr(complaint, k, v)
+            self.dirty_complaints[key] = complaint
+            self.side["complaints_updated"] += 1
         return complaint
 
-    def _allegation(self, key: str, values: dict[str, Any]) -> str:
-        existing = Allegation.objects.filter(source_key=key).first()
+    def _allegation(
+        self, key: str, complaint: Complaint, officer: Officer, values: dict[str, Any]
+    ) -> str:
+        full = {f: values.get(f, _DEFAULTS[f]) for f in ALLEGATION_FIELDS}
+        existing = self.allegations.get(key)
         if existing is None:
-            Allegation.objects.create(source_key=key, **values)
-            return "created"
-        changed = {
-            k: v
-            for k, v in values.items()
-            if (
-                getattr(existing, k + "_id")
-                if k in ("complaint", "officer")
-                else getattr(existing, k)
+            self.new_allegations.append((key, complaint, officer, full))
+            self.allegations[key] = (
+                0,
+                complaint.source_key,
+                officer.source_key,
+                tuple(full.values()),
             )
-            != (v.pk if k in ("complaint", "officer") else v)
-        }
-        if not changed:
+            return "created"
+        pk, ckey, okey, old = existing
+        if (ckey, okey, old) == (complaint.source_key, officer.source_key, tuple(full.values())):
             return "unchanged"
-        for k, v in changed.items():
-            setattr(existing, k, v)
-        existing.save()
+        self.dirty_allegations.append((pk, complaint, officer, full))
+        self.allegations[key] = (pk, complaint.source_key, officer.source_key, tuple(full.values()))
         return "updated"
+
+    def flush(self) -> None:
+        """Write what the batch decided: parents first, so children get their keys."""
+        if self.new_officers:
+            Officer.objects.bulk_create(self.new_officers, batch_size=500)
+            self.side["officers_created"] += len(self.new_officers)
+        if self.dirty_officers:
+            Officer.objects.bulk_update(
+                list(self.dirty_officers.values()), [*OFFICER_FIELDS, "updated_at"], batch_size=500
+            )
+            self.side["officers_updated"] += len(self.dirty_officers)
+        if self.new_complaints:
+            Complaint.objects.bulk_create(self.new_complaints, batch_size=500)
+        if self.dirty_complaints:
+            Complaint.objects.bulk_update(
+                list(self.dirty_complaints.values()), list(COMPLAINT_FIELDS), batch_size=500
+            )
+        if self.new_allegations:
+            made = Allegation.objects.bulk_create(
+                [
+                    Allegation(source_key=k, complaint=c, officer=o, **v)
+                    for k, c, o, v in self.new_allegations
+                ],
+                batch_size=500,
+            )
+            for row in made:
+                _, ckey, okey, values = self.allegations[row.source_key]
+                self.allegations[row.source_key] = (row.pk, ckey, okey, values)
+        if self.dirty_allegations:
+            rows = []
+            for pk, c, o, v in self.dirty_allegations:
+                row = Allegation(pk=pk, complaint=c, officer=o, **v)
+                rows.append(row)
+            Allegation.objects.bulk_update(
+                rows, ["complaint", "officer", *ALLEGATION_FIELDS], batch_size=500
+            )
+        self.new_officers, self.dirty_officers = [], {}
+        self.new_complaints, self.dirty_complaints = [], {}
+        self.new_allegations, self.dirty_allegations = [], []
 
     # --- layouts -----------------------------------------------------------------------------
     def propublica(self, row: dict[str, str], fields: list[str]) -> str:
@@ -260,7 +370,7 @@ class _Importer:
         disposition = _disposition(row["board_disposition"])
         if row["precinct"].strip() and precinct in (0, 1000):
             precinct = None  # placeholders, not precincts (SOURCES.md)
-        officer = self._officer(
+        officer, _ = self._officer(
             f"propublica:{mos}",
             {
                 "first_name": row["first_name"].strip()[:80],
@@ -290,9 +400,9 @@ class _Importer:
         age = _int(row["complainant_age_incident"], "complainant_age", required=False)
         return self._allegation(
             f"propublica:{_row_digest(fields)}",
+            complaint,
+            officer,
             {
-                "complaint": complaint,
-                "officer": officer,
                 "fado_type": fado,
                 "allegation": row["allegation"].strip()[:120],
                 "disposition": disposition,
@@ -326,20 +436,13 @@ class _Importer:
             "precinct": _precinct_of(command),
             "is_active": self.mos_status == "active",
         }
-        before = Officer.objects.filter(source_key=key).values(*values).first()
-        self._officer(key, values)
-        if before is None:
-            self.side["officers_created"] -= 1
-            return "created"
-        if before != values:
-            self.side["officers_updated"] -= 1
-            return "updated"
-        return "unchanged"
+        _, outcome = self._officer(key, values)
+        return outcome
 
     def mos_complaints(self, row: dict[str, str], fields: list[str]) -> str:
         oid = row["officer_id"].strip()
         key = f"{SNAPSHOT}:{self.mos_status}:{oid}"
-        officer = self.officers.get(key) or Officer.objects.filter(source_key=key).first()
+        officer = self.officers.get(key)
         if officer is None:
             if self.precinct is not None:
                 return "skipped"  # an officer outside the filtered command
@@ -347,7 +450,6 @@ class _Importer:
                 "unknown_officer",
                 f"officer {oid} is not in the {self.mos_status} officers file: import it first",
             )
-        self.officers[key] = officer
         if self.precinct is not None and officer.precinct != self.precinct:
             return "skipped"
         complaint_id = _int(row["complaint_id"], "complaint_id")
@@ -378,9 +480,9 @@ class _Importer:
         )
         return self._allegation(
             f"{SNAPSHOT}:{self.mos_status}:{_row_digest(fields)}",
+            complaint,
+            officer,
             {
-                "complaint": complaint,
-                "officer": officer,
                 "fado_type": fado,
                 "allegation": row["allegation"].strip()[:120],
                 "occurred_on": incident,
@@ -433,6 +535,14 @@ def import_ccrb_file(
             started_by=actor if getattr(actor, "pk", None) else None,
         )
         importer = _Importer(run, precinct=precinct, mos_status=mos_status)
+        if dataset == "propublica":
+            importer.preload("propublica:", "propublica:", "propublica:")
+        elif dataset == "mos_officers":
+            importer.preload(f"{SNAPSHOT}:{mos_status}:", "", "")
+        else:
+            importer.preload(
+                f"{SNAPSHOT}:{mos_status}:", f"{SNAPSHOT}:", f"{SNAPSHOT}:{mos_status}:"
+            )
         handler = getattr(importer, dataset)
         header = source.header
         batch = 0
@@ -453,12 +563,18 @@ def import_ccrb_file(
                     setattr(importer.counts, outcome, getattr(importer.counts, outcome) + 1)
                 batch += 1
                 if batch >= 2000:
+                    importer.flush()
                     atomic.__exit__(None, None, None)
                     if progress:
                         progress(source.position(), source.size)
                     atomic = transaction.atomic()
                     atomic.__enter__()
                     batch = 0
+        except BaseException as exc:
+            atomic.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        try:
+            importer.flush()
         except BaseException as exc:
             atomic.__exit__(type(exc), exc, exc.__traceback__)
             raise
@@ -495,8 +611,7 @@ def _one(importer: _Importer, handler: Any, header: list[str], row: Any) -> tupl
         return "duplicates", ()
     record = dict(zip(header, row.fields, strict=True))
     try:
-        with transaction.atomic():
-            outcome = handler(record, row.fields)
+        outcome = handler(record, row.fields)
     except BadRow as bad:
         return "quarantined", (bad.code, bad.message)
     importer.seen.add(digest)

@@ -846,6 +846,7 @@ def ia_allegation_add(
     *, actor: Any, case: IACase, officer: Officer | None, allegation: str, fado_type: str = ""
 ) -> Allegation:
     with transaction.atomic():
+        case = IACase.objects.select_for_update().get(pk=case.pk)
         if not perms.can_act_on_ia_case(actor, case, "start_investigation"):
             raise ApplicationError("Only internal affairs adds allegations to a case.")
         if case.status not in (IS.OPEN, IS.INVESTIGATING):
@@ -868,7 +869,7 @@ def ia_allegation_add(
 
 def ia_allegation_finding(*, actor: Any, allegation: Allegation, disposition: str) -> Allegation:
     with transaction.atomic():
-        case = allegation.ia_case
+        case = IACase.objects.select_for_update().get(pk=allegation.ia_case_id)
         if not perms.can_act_on_ia_case(actor, case, "submit_for_approval"):
             raise ApplicationError("Only the IA investigator records findings.")
         if case.status != IS.INVESTIGATING:

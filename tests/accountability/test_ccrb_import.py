@@ -183,7 +183,6 @@ def _rows(path: Path) -> int:
         return sum(1 for _ in csv.reader(fh)) - 1
 
 
-@pytest.mark.slow
 def test_the_bundled_120th_precinct_extract_reconciles_with_its_file(db):
     path = DATA / "ccrb_propublica_120pct.csv.gz"
     s = summary(import_ccrb_file(path, "propublica"))
