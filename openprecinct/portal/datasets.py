@@ -244,6 +244,7 @@ def build_compstat(params: dict[str, Any]) -> PublicTable:
         notes=[
             f"Week {main.week_start} to {main.week_end}, dated by when the crime occurred.",
             "Approved, unsealed records only. Attempts count as the crime.",
+            "An empty cell: the records do not reach back that far, or a % change from zero.",
             *main.notes,
         ],
     )
