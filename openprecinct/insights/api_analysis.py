@@ -172,7 +172,7 @@ class ForecastIssueSerializer(serializers.Serializer):
 class ForecastListAPIView(APIView):
     """The forecast log: list it, or issue (and log) a forecast."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(operation_id="analysis_forecasts_list", responses={200: dict})
     def get(self, request: Request) -> Response:
         _check(request)
         logs = list(

@@ -234,3 +234,18 @@ def test_job_functions_take_json_and_report_progress(personas, history):
         precinct="120", category="Burglary", method="naivelong", as_of="2025-01-01"
     )
     assert again == bt  # idempotent (served from the cache)
+
+
+def test_the_analysis_api_is_in_the_openapi_schema(client, personas):
+    login_verified(client, personas["crime_analyst"])
+    paths = client.get("/api/v1/schema/").json()["paths"]
+    for p in (
+        "hotspots/",
+        "backtest/",
+        "bias/",
+        "feedback-loop/",
+        "briefing/",
+        "forecasts/",
+        "forecasts/{id}/score/",
+    ):
+        assert f"/api/v1/analysis/{p}" in paths
