@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -78,6 +79,10 @@ def clocks(events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
 def summarize(values: Sequence[float] | np.ndarray | pd.Series) -> ClockSummary:
     """Count, mean, median and 90th percentile (linear interpolation) of the non-missing values."""
     arr = np.asarray(pd.Series(values, dtype=float).dropna(), dtype=float)
@@ -93,7 +98,7 @@ def summarize(values: Sequence[float] | np.ndarray | pd.Series) -> ClockSummary:
 
 def response_time_table(
     events: pd.DataFrame, by: Sequence[str] = ("priority",), *, include_all: bool = True
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """One row per group: event and workload counts, and each clock's n/mean/median/p90.
 
     ``by`` names grouping columns of ``events`` (e.g. ``month``, ``priority``, ``sector``,
@@ -117,11 +122,13 @@ def response_time_table(
         else pd.Series(False, index=table.index)
     )
     table["_self"] = self_init
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     groups = table.groupby(by, sort=True, dropna=False) if by else [((), table)]
     for key, group in groups:
         key = key if isinstance(key, tuple) else (key,)
-        row: dict = {col: (None if pd.isna(k) else k) for col, k in zip(by, key, strict=True)}
+        row: dict[str, Any] = {
+            col: (None if _missing(k) else k) for col, k in zip(by, key, strict=True)
+        }
         responses = group[~group["_self"]]
         row["calls"] = int(len(responses))
         row["workload"] = int(len(group))
@@ -136,7 +143,9 @@ def response_time_table(
     return rows
 
 
-def histogram(values: Sequence[float] | np.ndarray, *, bin_s: float = 60.0, max_s: float = 1800.0):
+def histogram(
+    values: Sequence[float] | np.ndarray | pd.Series, *, bin_s: float = 60.0, max_s: float = 1800.0
+) -> list[dict[str, Any]]:
     """Counts of values in bins of ``bin_s`` seconds up to ``max_s`` (the last bin is open)."""
     if bin_s <= 0:
         raise ValueError(f"The 'bin_s' parameter must be a float in (0, inf). Got {bin_s} instead.")
