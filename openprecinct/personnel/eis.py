@@ -276,7 +276,7 @@ def _raise(finding: Finding, as_of: date) -> Alert | None:
     return alert
 
 
-def evaluate_all(as_of: date, progress: Callable[[int, int], None] | None = None) -> dict:
+def evaluate_all(as_of: date, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Evaluate every active rule on ``as_of``; raise the alerts that are new. Idempotent."""
     rules = list(IndicatorRule.objects.filter(active=True))
     longest = max((r.window_days for r in rules), default=1)
