@@ -34,7 +34,6 @@ from openprecinct.analytics.forecast.registry import DEFAULT_METHOD, METHODS
 from openprecinct.analytics.geo import ANALYSIS_CRS, WGS84, transform_geometry
 from openprecinct.analytics.grid import Grid, make_grid
 from openprecinct.core.geography import boundaries_geojson
-from openprecinct.records.importing.schemas import DRUG_ARRESTS
 from openprecinct.records.models import Incident, ReportStatus
 
 MAJORS = "Seven major felonies"
@@ -446,6 +445,12 @@ def _counts_per_cell(grid: Grid, rows: list[tuple[float, float]]) -> np.ndarray:
     return np.asarray(grid.counts(xy[:, 0], xy[:, 1]), float)
 
 
+def _drug_arrest_category() -> str:
+    from openprecinct.records.importing.schemas import DRUG_ARRESTS
+
+    return DRUG_ARRESTS
+
+
 def _drug_arrests(
     precinct: str | list[str], start: date, before: date
 ) -> list[tuple[float, float]]:
@@ -454,7 +459,7 @@ def _drug_arrests(
     precincts = [precinct] if isinstance(precinct, str) else list(precinct)
     qs = Arrest.objects.filter(
         precinct__in=precincts,
-        compstat_category=DRUG_ARRESTS,
+        compstat_category=_drug_arrest_category(),
         arrest_date__gte=start,
         arrest_date__lt=before,
         x_m__isnull=False,
@@ -647,7 +652,7 @@ def feedback_loop(
     enforcement = {s: 0.0 for s in crimes}
     arrests = Arrest.objects.filter(
         precinct=precinct,
-        compstat_category=DRUG_ARRESTS,
+        compstat_category=_drug_arrest_category(),
         arrest_date__gte=start,
         arrest_date__lt=as_of,
         is_sealed=False,
