@@ -56,6 +56,11 @@ _PARAMS = [
         "week_ending", OpenApiTypes.DATE, description="CompStat only: a Sunday (default: latest)."
     ),
     OpenApiParameter("days", OpenApiTypes.INT, enum=list(datasets.MAP_WINDOWS)),
+    OpenApiParameter(
+        "end",
+        OpenApiTypes.DATE,
+        description="Map only: last day of the window (default: newest record).",
+    ),
 ]
 
 
@@ -130,7 +135,7 @@ class PublicDatasetView(_Public):
             raise NotFound(f"No public dataset {slug!r}; see /api/v1/public/datasets/.")
         table = datasets.table(slug, self._params(slug, request))
         filters = {
-            k: v for k, v in request.query_params.items() if k not in ("week_ending", "days")
+            k: v for k, v in request.query_params.items() if k not in ("week_ending", "days", "end")
         }
         return Response(table.filtered(filters).to_json())
 

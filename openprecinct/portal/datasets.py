@@ -124,14 +124,31 @@ def _unavailable(slug: str, title: str, columns: tuple[Column, ...], module: str
     )
 
 
+APP_CACHE_SECONDS = 60
+
+
 def _from_app(module: str, function: str) -> Callable[[], Any] | None:
+    """The app's contract-5 function, its answer cached for a minute (the apps' own tables
+    carry no version the portal could key on), or None when the app publishes nothing yet."""
     import importlib
 
     try:
         mod = importlib.import_module(f"openprecinct.{module}")
     except ImportError:
         return None
-    return getattr(mod, function, None)
+    fn = getattr(mod, function, None)
+    if fn is None:
+        return None
+
+    def cached() -> Any:
+        key = f"portal:app:{module}.{function}"
+        raw = cache.get(key)
+        if raw is None:
+            raw = fn()
+            cache.set(key, raw, APP_CACHE_SECONDS)
+        return raw
+
+    return cached
 
 
 # --------------------------------------------------------------------------- CompStat
@@ -285,8 +302,11 @@ def _published_incidents(params: dict[str, Any]) -> tuple[list[Any], date, date]
 
     days = params.get("days", DEFAULT_WINDOW)
     qs = Incident.objects.filter(precinct=_precinct())
-    newest = qs.filter(is_sealed=False, status="approved").order_by("-occurred_date")
-    last = newest.values_list("occurred_date", flat=True).first() or _today()
+    last = params.get("end")
+    if last is None:
+        newest = qs.filter(is_sealed=False, status="approved").exclude(occurred_date=None)
+        last = newest.order_by("-occurred_date").values_list("occurred_date", flat=True).first()
+        last = last or _today()
     first = last - timedelta(days=days - 1)
     records = list(
         qs.filter(occurred_date__gte=first, occurred_date__lte=last).only(
@@ -316,6 +336,15 @@ def parse_days(value: str | None) -> int:
     if value not in {str(d) for d in MAP_WINDOWS}:
         raise BadQuery(f"days must be one of {', '.join(map(str, MAP_WINDOWS))}. Got {value!r}.")
     return int(value)
+
+
+def parse_end(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadQuery(f"end must be a date like 2015-06-30. Got {value!r}.") from None
 
 
 ALL_SECTORS = "Precinct"
@@ -390,7 +419,10 @@ def build_counts(params: dict[str, Any]) -> PublicTable:
         rows,
         ledger,
         groups=groups,
-        notes=[f"{params.get('days', DEFAULT_WINDOW)} days ending on the newest record's date."],
+        notes=[
+            f"{params.get('days', DEFAULT_WINDOW)} days ending on "
+            + ("the chosen date." if params.get("end") else "the newest record's date.")
+        ],
     )
 
 
@@ -419,7 +451,9 @@ POINT_COLUMNS = (
 def map_points(params: dict[str, Any]) -> dict[str, Any]:
     """The map's points as GeoJSON, after the record rules. Sensitive records never appear."""
     version = f"{records_version()}|{_today()}"
-    key = "portal:points:" + content_version([params.get("days", DEFAULT_WINDOW), version])
+    key = "portal:points:" + content_version(
+        [params.get("days", DEFAULT_WINDOW), params.get("end"), version]
+    )
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -1058,6 +1092,7 @@ def parse_params(slug: str, query: Any) -> dict[str, Any]:
         params["week_ending"] = parse_week(query.get("week_ending"))
     if "days" in spec.params:
         params["days"] = parse_days(query.get("days"))
+        params["end"] = parse_end(query.get("end"))
     return params
 
 

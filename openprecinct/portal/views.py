@@ -51,6 +51,12 @@ def _block(
     }
 
 
+def _query(params: dict[str, Any]) -> str:
+    return urlencode(
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in params.items() if v}
+    )
+
+
 def _bad(request: HttpRequest, template: str, exc: BadQuery) -> HttpResponse:
     return render(request, template, {"error": str(exc)}, status=400)
 
@@ -143,8 +149,10 @@ def crime_map(request: HttpRequest) -> HttpResponse:
         {
             "counts": _block("crime-counts", params),
             "points": points,
-            "points_url": reverse("portal:points") + f"?days={params['days']}",
+            "points_url": reverse("portal:points") + "?" + _query(params),
+            "query": _query(params),
             "days": params["days"],
+            "end": params["end"].isoformat() if params["end"] else "",
             "windows": datasets.MAP_WINDOWS,
             "boundaries": boundaries_geojson(precinct=settings.OPENPRECINCT_PRECINCT),
             "rules": _rules(),
@@ -269,7 +277,7 @@ def download(request: HttpRequest, slug: str) -> HttpResponse:
     except BadQuery as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     table = datasets.table(slug, params)
-    filters = {k: v for k, v in request.GET.items() if k not in ("week_ending", "days")}
+    filters = {k: v for k, v in request.GET.items() if k not in ("week_ending", "days", "end")}
     table = table.filtered(filters)
     response = HttpResponse(table.to_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'

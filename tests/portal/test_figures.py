@@ -14,6 +14,7 @@ PAGES = [
     "/portal/compstat/?sector=120C&week_ending=2025-06-22",
     "/portal/map/",
     "/portal/map/?days=28",
+    "/portal/map/?days=91&end=2025-06-20",
     "/portal/revisions/",
     "/portal/response-times/",
     "/portal/calls/",
