@@ -166,6 +166,30 @@ def _dispatch(
     return unit, start
 
 
+def _alias_table(p: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Walker's alias method (Vose's construction): O(1) per draw instead of a binary search."""
+    k = p.size
+    scaled = p * k
+    prob = np.ones(k)
+    alias = np.arange(k, dtype=np.int64)
+    small = [i for i in range(k) if scaled[i] < 1.0]
+    large = [i for i in range(k) if scaled[i] >= 1.0]
+    while small and large:
+        s_i, l_i = small.pop(), large.pop()
+        prob[s_i], alias[s_i] = scaled[s_i], l_i
+        scaled[l_i] -= 1.0 - scaled[s_i]
+        (small if scaled[l_i] < 1.0 else large).append(l_i)
+    return prob, alias
+
+
+def _alias_sample(p: FloatArray, u: FloatArray) -> IntArray:
+    """Atom of each uniform ``u``: its integer part picks a column, its fraction the side."""
+    prob, alias = _alias_table(p)
+    x = u * p.size
+    col = np.minimum(x.astype(np.int64), p.size - 1)
+    return np.where(x - col < prob[col], col, alias[col])
+
+
 def _check(system: PatrolSystem, n_calls: int, replications: int, warmup: float) -> None:
     if not isinstance(system, PatrolSystem):
         raise TypeError(f"simulate_patrol needs a PatrolSystem. Got {type(system).__name__}.")
@@ -253,12 +277,10 @@ def simulate_patrol(
     started = time.perf_counter()
     gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     total = system.total_rate
-    cum = np.cumsum(system.rates / total)
-    cum[-1] = 1.0
     n = system.n_units
     m = n_calls // reps
     arrivals = np.cumsum(gen.exponential(1.0 / total, (m, reps)), axis=0)
-    atoms = np.searchsorted(cum, gen.random((m, reps)), side="right").astype(np.int64)
+    atoms = _alias_sample(system.rates / total, gen.random((m, reps)))
     if service_sampler is None:
         work = gen.exponential(1.0, (m, reps))
         scale = 1.0 / system.service_rates
