@@ -189,3 +189,19 @@ def test_the_bundled_120th_precinct_extract_reconciles_with_its_file(db):
     assert s["rows_read"] == _rows(path) == 914
     assert s["reconciles"] and s["quarantined"] == 0
     assert Allegation.objects.count() == s["created"] == 914 - s["duplicates"]
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "ccrb_allegations.csv.gz").exists(), reason="no shared data")
+def test_the_full_propublica_file_reconciles_with_sources_md(db):
+    """SOURCES.md: 33,358 allegations, 12,056 complaints, 3,996 officers, 631 exact duplicates."""
+    s = summary(import_ccrb_file(SHARED / "ccrb_allegations.csv.gz", "propublica"))
+    assert s["rows_read"] == 33358 and s["reconciles"]
+    assert (s["created"], s["duplicates"], s["quarantined"]) == (33358 - 631, 631, 0)
+    assert Complaint.objects.filter(source="ccrb_propublica").count() == 12056
+    assert Officer.objects.filter(source_key__startswith="propublica:").count() == 3996
+    again = summary(import_ccrb_file(SHARED / "ccrb_allegations.csv.gz", "propublica"))
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 33358 - 631)
