@@ -5,6 +5,7 @@ app publishes nothing yet."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,6 +17,7 @@ from tests.portal.htmltables import csv_rows, page_tables
 pytestmark = pytest.mark.django_db
 
 T0 = datetime.fromisoformat("2026-03-02T10:00:00-05:00")
+NY = ZoneInfo("America/New_York")
 
 
 def _rows(client, slug):
@@ -221,3 +223,42 @@ def test_recommendations_are_listed_with_the_departments_answer(client, monkeypa
     tables, _ = page_tables(client.get("/portal/accountability-figures/").content.decode())
     table = next(t for t in tables if t["dataset"] == "recommendations")
     assert table["rows"] == [list(r.values()) for r in got]
+
+
+def test_recommendations_from_the_oversight_committee_with_the_departments_answers(
+    client, personas
+):
+    from openprecinct.oversight import services
+
+    member, co = personas["oversight_member"], personas["commanding_officer"]
+    with time_machine.travel(datetime(2026, 4, 2, 15, tzinfo=NY)):
+        first = services.recommendation_issue(
+            actor=member,
+            kind="policy",
+            text="Publish body-camera activation rates every quarter (internal wording).",
+            public_summary="Publish body-camera activation rates quarterly.",
+        )
+    with time_machine.travel(datetime(2026, 5, 4, 15, tzinfo=NY)):
+        services.recommendation_respond(
+            actor=co, recommendation=first, response="partly", reason="Budget for 2027 only."
+        )
+        services.recommendation_issue(
+            actor=member,
+            kind="policy",
+            text="Internal text.",
+            public_summary="Hold a town hall on stops each quarter.",
+        )
+    rows = _rows(client, "recommendations")
+    assert [r["summary"] for r in rows] == [
+        "Hold a town hall on stops each quarter.",
+        "Publish body-camera activation rates quarterly.",
+    ]
+    assert rows[0]["response"] == "pending" and rows[0]["response_reason"] == ""
+    assert rows[1]["response"] == "partly"
+    assert rows[1]["response_reason"] == "Budget for 2027 only."
+    assert rows[1]["response_date"] == "2026-05-04"
+    page = client.get("/portal/accountability-figures/").content.decode()
+    assert "internal wording" not in page
+    tables, _ = page_tables(page)
+    table = next(t for t in tables if t["dataset"] == "recommendations")
+    assert table["rows"] == [list(r.values()) for r in rows]
