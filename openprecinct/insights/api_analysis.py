@@ -71,9 +71,12 @@ class HotspotsAPIView(APIView):
     @extend_schema(parameters=COMMON, responses={200: dict})
     def get(self, request: Request) -> Response:
         _check(request)
-        r = _run(analysis.hotspot_map, user=request.user, **_args(request.query_params))
+        args = _args(request.query_params)
+        r = _run(analysis.hotspot_map, user=request.user, **args)
+        log = flog.issue_forecast(user=request.user, **args)  # every forecast is logged
         return Response(
             {
+                "forecast_id": log.pk,
                 "precinct": r.precinct,
                 "category": r.category,
                 "method": r.method,

@@ -171,6 +171,18 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
         object_id=result.method,
         details={"category": result.category, "as_of": str(as_of), "events": result.events},
     )
+    from openprecinct.insights.forecast_log import issue_forecast
+
+    # every forecast shown is logged with its inputs (the same inputs on the same data: once)
+    context["log"] = issue_forecast(
+        user=request.user,
+        precinct=settings.OPENPRECINCT_PRECINCT,
+        category=result.category,
+        method=str(context["chosen"]["method"]),  # type: ignore[index]
+        cell_size=cell_size,
+        horizon=result.horizon,
+        as_of=as_of,
+    )
     context["result"] = result
     context["boundaries"] = boundaries_geojson(precinct=settings.OPENPRECINCT_PRECINCT)
     _analysis_extras(request, context, result, as_of)

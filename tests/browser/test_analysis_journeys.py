@@ -1,4 +1,4 @@
-"""Crime analysis in a real browser: an analyst logs a forecast and prints a patrol briefing."""
+"""Crime analysis in a real browser: a forecast is logged, and the analyst prints a briefing."""
 
 from datetime import date, timedelta
 
@@ -54,7 +54,7 @@ def test_an_analyst_logs_a_forecast_and_prints_a_briefing(live_server, sign_in, 
     wait(browser, lambda b: b.find_element(By.ID, "analysis-map").get_attribute("data-loaded"))
     assert browser.find_element(By.XPATH, "//h2[normalize-space()='Bias audit']")
     shot(browser, "analysis")
-    browser.find_element(By.XPATH, "//button[normalize-space()='Log this forecast']").click()
+    browser.find_element(By.CSS_SELECTOR, "a[href*='#forecast-']").click()
     wait(browser, lambda b: "/insights/analysis/forecasts/" in b.current_url)
     row = browser.find_element(By.CSS_SELECTOR, "table tbody tr")
     assert "Burglary" in row.text and "Issued" in row.text

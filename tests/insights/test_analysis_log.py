@@ -121,10 +121,12 @@ def test_the_page_shows_backtest_audit_loop_and_log(client, personas, history):
         "horizon": "month",
         "as_of": "2025-01-01",
     }
+    r = client.get("/insights/analysis/", params)
+    assert r.status_code == 200 and ForecastLog.objects.count() == 1  # every forecast is logged
     r = client.post("/insights/analysis/forecasts/issue/", params)
     assert r.status_code == 302 and ForecastLog.objects.count() == 1
     r = client.get("/insights/analysis/", params)
-    assert r.status_code == 200
+    assert r.status_code == 200 and ForecastLog.objects.count() == 1
     html = r.content.decode()
     for text in (
         "Backtest on this precinct",
@@ -196,6 +198,7 @@ def test_the_api_issues_lists_and_scores_forecasts(client, personas, history):
         {"category": "Burglary", "method": "naivelong", "as_of": "2025-01-01"},
     )
     assert r.status_code == 200 and r.json()["flagged"] > 0
+    assert r.json()["forecast_id"] == pk  # logged once: the same inputs on the same data
     r = api.get("/api/v1/analysis/hotspots/", {"category": "Drug Arrests", "as_of": "2025-01-01"})
     assert r.status_code == 400
     r = api.get(
