@@ -7,3 +7,9 @@ class CommunityConfig(AppConfig):
     verbose_name = (
         "Community: tips, events, watch groups, academy, volunteers, donations, safety posts"
     )
+
+    def ready(self) -> None:
+        from openprecinct.community.dashboard import community_tasks
+        from openprecinct.core.dashboard import register
+
+        register(community_tasks)

@@ -538,3 +538,33 @@ def test_every_staff_page_renders_for_community_affairs_and_is_refused_to_an_out
 )
 def test_every_public_page_renders_without_signing_in(as_user, path):
     assert as_user("public").get(path).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_digest_and_the_social_text(coordinator, personas):
+    import io
+
+    from django.core import mail
+    from django.core.management import call_command
+
+    from openprecinct.community import feeds
+
+    post = services.write_post(
+        coordinator, title="Scam calls", body="Police never ask for payment in gift cards. " * 10
+    )
+    services.submit_post(coordinator, post)
+    services.review_post(personas["sergeant"], post, publish=True)
+    social = feeds.social_text(post, host="precinct.example")
+    assert len(social) <= 280 and social.endswith(f"/portal/community/safety/{post.pk}/")
+    out = io.StringIO()
+    call_command("community_digest", "--host", "precinct.example", stdout=out)
+    assert "Scam calls" in out.getvalue()
+    call_command("community_digest", "--to", "residents@example.org", stdout=io.StringIO())
+    assert mail.outbox[-1].to == ["residents@example.org"] and "Scam calls" in mail.outbox[-1].body
+
+
+@pytest.mark.django_db
+def test_home_page_lists_community_tasks(make_tip, as_user):
+    make_tip()
+    page = as_user("community_affairs").get("/staff/").content.decode()
+    assert "anonymous tips wait for triage" in page
