@@ -76,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "-raised_on", "due_on"
     )
     if not perms.can_view_sealed_complaints(user):
-        alerts = alerts.filter(is_sealed=False)
+        alerts = alerts.filter(is_sealed=False).exclude(complaint__is_sealed=True)
     return render(
         request,
         "accountability/home.html",
@@ -253,7 +253,7 @@ def _complaint_context(request: HttpRequest, complaint: Complaint) -> dict[str, 
         "investigators": User.objects.filter(role=Role.IA_INVESTIGATOR, is_active=True),
         "allegation_form": AllegationForm(),
         "task_form": TaskForm(),
-        "officers": Officer.objects.filter(precinct=120).order_by("last_name")[:300]
+        "officers": Officer.objects.filter(precinct=120, is_active=True).order_by("last_name")
         if can_work
         else [],
         "call_suggestions": suggest_calls(complaint) if can_work and is_local else [],
