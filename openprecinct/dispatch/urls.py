@@ -13,6 +13,7 @@ urlpatterns = [
     path("calls/<int:call_id>/", views.call_detail, name="call"),
     path("calls/<int:call_id>/assign/", views.call_assign, name="call_assign"),
     path("calls/<int:call_id>/<slug:action>/", views.call_action, name="call_action"),
+    path("units/<int:unit_id>/", views.unit_detail, name="unit"),
     path("units/<int:unit_id>/status/", views.unit_status, name="unit_status"),
     path("mobile/", views.mobile, name="mobile"),
     path("mobile/self-initiate/", views.mobile_self_initiate, name="mobile_self_initiate"),

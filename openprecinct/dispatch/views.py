@@ -288,6 +288,20 @@ def unit_status(request: HttpRequest, unit_id: int) -> HttpResponse:
     return _back(request, default)
 
 
+@require_GET
+def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A unit's own timeline: every status it had, when, who pressed it and from where."""
+    if not perms.can_dispatch(request.user):
+        return forbidden(request)
+    unit = get_object_or_404(Unit.objects.prefetch_related("members"), pk=unit_id)
+    timeline = (
+        TimelineEntry.objects.filter(unit=unit)
+        .select_related("call", "actor")
+        .order_by("-at", "-id")[:200]
+    )
+    return render(request, "dispatch/unit_detail.html", {"unit": unit, "timeline": timeline})
+
+
 # --- the officer's phone ----------------------------------------------------------------------
 @require_GET
 def mobile(request: HttpRequest) -> HttpResponse:

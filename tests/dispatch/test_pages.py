@@ -128,3 +128,20 @@ def test_the_patrol_page_compares_two_plans(client, people):
     html = page.content.decode()
     assert page.status_code == 200
     assert "Mean travel time" in html and "Assumptions" in html and "PCAM" in html
+
+
+def test_a_units_timeline_page_lists_its_statuses(client, people, unit, new_call):
+    services.call_assign(actor=people["dispatcher"], call=new_call(), unit=unit, at=at(60))
+    login_verified(client, people["dispatcher"])
+    page = client.get(reverse("dispatch:unit", args=[unit.pk])).content.decode()
+    assert "120A1" in page and "assign" in page and "sign_on" in page
+
+
+def test_the_home_page_points_each_role_to_its_dispatch_work(client, people, unit, new_call):
+    new_call()
+    login_verified(client, people["dispatcher"])
+    home = client.get("/staff/").content.decode()
+    assert "calls wait for a unit" in home
+    login_verified(client, people["crime_analyst"])
+    home = client.get("/staff/").content.decode()
+    assert reverse("dispatch:response_times") in home and reverse("dispatch:patrol") in home
