@@ -33,7 +33,10 @@ NAV: list[tuple[str, str, Any]] = [
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined]
+    # An API token user has no is_verified (django-otp sets it per session): no navigation,
+    # instead of an AttributeError while rendering an error page for an API call.
+    verified = getattr(user, "is_verified", lambda: False)
+    if user is None or not user.is_authenticated or not verified():
         return {"nav_items": []}
     items = []
     for label, name, rule in NAV:
