@@ -59,6 +59,17 @@ def open_grant(*, member: Any, review: CommitteeReview, at: Any = None) -> Packe
     )
 
 
+def open_grants_by_review(*, member: Any, at: Any = None) -> dict[int, PacketAccess]:
+    """The member's open grants, one per review (the one closing last): one query."""
+    at = at or timezone.now()
+    grants: dict[int, PacketAccess] = {}
+    for grant in PacketAccess.objects.filter(
+        member=member, revoked_at__isnull=True, opens_at__lte=at, closes_at__gt=at
+    ).order_by("closes_at"):
+        grants[grant.review_id] = grant
+    return grants
+
+
 def member_has_open_access(*, member: Any, review: CommitteeReview) -> bool:
     return open_grant(member=member, review=review) is not None
 

@@ -57,10 +57,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if not perms.can_use_oversight(user):
         return forbidden(request)
     reviews = list(selectors.reviews_for(user).order_by("-created_at")[:100])
-    grants = {}
-    if perms.can_vote_in_committee(user):
-        for review in reviews:
-            grants[review.pk] = selectors.open_grant(member=user, review=review)
+    grants = (
+        selectors.open_grants_by_review(member=user) if perms.can_vote_in_committee(user) else {}
+    )
     context = {
         "dash": selectors.dashboard(user=user),
         "reviews": [(r, grants.get(r.pk)) for r in reviews],

@@ -72,3 +72,28 @@ def test_the_member_votes_through_the_api(client, personas):
         content_type="application/json",
     )
     assert bad.status_code == 400 and "can't take the step" in bad.json()["error"]["message"]
+
+
+def test_the_dashboard_query_count_does_not_grow_with_reviews(
+    client, personas, django_assert_max_num_queries
+):
+    from openprecinct.oversight import services
+    from tests.oversight import factories
+
+    member, ia = personas["oversight_member"], personas["ia_investigator"]
+    login_verified(client, member)
+
+    def add_review():
+        review = services.review_open(actor=ia, complaint=factories.complaint())
+        services.packet_build(actor=ia, review=review)
+        services.access_open(actor=ia, review=review, members=[member], days=5)
+
+    add_review()
+    client.get("/oversight/")  # warm caches
+    with django_assert_max_num_queries(25) as one:
+        client.get("/oversight/")
+    for _ in range(4):
+        add_review()
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get("/oversight/")
+    assert response.content.count(b"open until") == 5
