@@ -212,6 +212,29 @@ def factorize(values: ObjArray) -> tuple[IntArray, list[str]]:
     return codes.astype(np.int64), list(uniques)
 
 
+class ObjectCells:
+    """A column of cells given as an object array of str (the interface of
+    :class:`~openprecinct.records.importing.reader.BlockCells`)."""
+
+    def __init__(self, values: ObjArray) -> None:
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def factorized(self) -> tuple[IntArray, list[str]]:
+        return factorize(self.values)
+
+    def strings(self, index: IntArray | None = None) -> ObjArray:
+        return self.values if index is None else self.values[index]
+
+    def raw_bytes(self) -> npt.NDArray[np.bytes_] | None:
+        try:
+            return self.values.astype("S")  # ASCII only
+        except (UnicodeEncodeError, ValueError):
+            return None
+
+
 def per_value(
     codes: IntArray, uniques: list[str], parse: Callable[[str], Any]
 ) -> tuple[list[Any], BoolArray]:
@@ -231,30 +254,27 @@ _NUMBER_BYTES = np.zeros(256, dtype=bool)
 _NUMBER_BYTES[list(b"0123456789+-.eE")] = True
 
 
-def coordinates(values: ObjArray, field: str) -> tuple[npt.NDArray[np.float64], BoolArray]:
+def coordinates(cells: Any, field: str) -> tuple[npt.NDArray[np.float64], BoolArray]:
     """:func:`~openprecinct.records.importing.parsers.parse_coordinate` of a column (NaN for
     None), and the rows it refuses.
 
     Plain numbers (only the characters of ``[+-]digits[.digits][e[+-]digits]``: on those,
-    ``float()`` accepts exactly what the row parser's pattern accepts) are converted by numpy
-    with Python's own correctly rounded conversion; everything else (thousands separators,
+    ``float()`` accepts exactly what the row parser's pattern accepts) are converted by numpy,
+    which rounds exactly as Python's ``float()``; everything else (thousands separators,
     missing markers, spaces, garbage) goes through the row parser once per distinct value.
     """
-    n = len(values)
+    n = len(cells)
     out = np.full(n, np.nan)
     bad = np.zeros(n, dtype=bool)
-    try:
-        raw = values.astype("S")  # ASCII only; anything else takes the slow road below
-    except (UnicodeEncodeError, ValueError):
-        raw = None
+    raw = cells.raw_bytes()
     plain = np.zeros(n, dtype=bool)
-    if raw is not None and raw.itemsize:
+    if raw is not None and n:
         grid = raw.view(np.uint8).reshape(n, raw.itemsize)
         plain = (_NUMBER_BYTES[grid] | (grid == 0)).all(axis=1) & (grid[:, 0] != 0)
         if plain.any():
             try:
                 with np.errstate(all="ignore"):
-                    converted = np.array([float(v) for v in values[plain].tolist()])
+                    converted = raw[plain].astype(np.float64)
             except ValueError:
                 plain[:] = False
             else:
@@ -264,7 +284,7 @@ def coordinates(values: ObjArray, field: str) -> tuple[npt.NDArray[np.float64], 
                 plain[index[~finite]] = False  # 1e999: let the row parser refuse it
     rest = np.flatnonzero(~plain)
     if len(rest):
-        codes, uniques = factorize(values[rest])
+        codes, uniques = factorize(cells.strings(rest))
         parsed, refused = per_value(codes, uniques, lambda v: p.parse_coordinate(v, field=field))
         table = np.array([np.nan if v is None else v for v in parsed] + [np.nan], dtype=float)
         out[rest] = table[codes]
@@ -366,20 +386,21 @@ def parse_complaints(
 ) -> tuple[dict[str, Column], BoolArray]:
     """The incident fields of ``n`` complaint rows, and the rows flagged for the row parser.
 
-    ``get(COLUMN)`` returns a source column as an object array of strings ("" when the file
-    has no such column). Values of flagged rows are meaningless; the caller drops them.
+    ``get(COLUMN)`` returns a source column's cells (:class:`ObjectCells` or the reader's
+    ``BlockCells``; empty cells when the file has no such column). Values of flagged rows are
+    meaningless; the caller drops them.
     """
     flagged = np.zeros(n, dtype=bool)
     cols: dict[str, Column] = {}
 
     def parsed(column: str, parse: Callable[[str], Any]) -> tuple[IntArray, list[Any]]:
-        codes, uniques = factorize(get(column))
+        codes, uniques = get(column).factorized()
         values, refused = per_value(codes, uniques, parse)
         flagged[refused] = True
         return codes, values
 
     # key
-    keys = objects([p.clean(v) for v in get("CMPLNT_NUM").tolist()])
+    keys = objects([p.clean(v) for v in get("CMPLNT_NUM").strings().tolist()])
     key_len = np.fromiter((len(k) for k in keys), dtype=np.int64, count=n)
     flagged |= (key_len == 0) | (key_len > 64)
     cols["source"] = Column.constant(source, n)
@@ -485,7 +506,7 @@ def parse_complaints(
     names_p = objects([*boundaries.precinct_names, ""])
     names_s = objects([*boundaries.sector_names, ""])
     today = names_p[pct_idx]
-    reported = cols["reported_precinct"].py
+    reported = objects([v or "" for v in pct] + [""])[pct_c]  # (None: a flagged row)
     precinct = np.where(today == "", reported, today)
     cols["precinct"] = Column(precinct, precinct, objects([copy_text(v) for v in precinct]))
     sector = names_s[sec_idx]

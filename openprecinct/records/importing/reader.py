@@ -15,12 +15,13 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -47,32 +48,119 @@ class SourceRow:
     error: RowError | None = None
 
 
+def _none() -> npt.NDArray[np.int64]:
+    return np.zeros(0, dtype=np.int64)
+
+
 @dataclass(slots=True)
 class Block:
-    """A stretch of the file: either ``frame`` (one row per record, column-wise) or ``rows``.
+    """A stretch of the file: either fast records (one line each, cells located) or ``rows``.
 
-    Fast blocks: ``frame`` holds the requested columns as strings (named by header position),
-    ``lines`` each record's line number, and ``raw(i)`` the record's text. Other blocks carry
-    the :class:`SourceRow` list of the row-by-row reader.
+    Fast blocks: ``lines`` holds each record's line number, ``fstart``/``fend`` the byte range
+    of each cell (records x columns, quotes excluded), ``inner`` the quoted cells with doubled
+    quotes inside; :meth:`cells` reads a column. Other blocks carry the :class:`SourceRow`
+    list of the row-by-row reader.
     """
 
-    frame: pd.DataFrame | None = None
-    lines: npt.NDArray[np.int64] | None = None
     rows: list[SourceRow] | None = None
+    lines: npt.NDArray[np.int64] = field(default_factory=_none)
     data: bytes = b""
-    starts: npt.NDArray[np.int64] | None = None
-    ends: npt.NDArray[np.int64] | None = None
+    starts: npt.NDArray[np.int64] = field(default_factory=_none)
+    ends: npt.NDArray[np.int64] = field(default_factory=_none)
+    fstart: npt.NDArray[np.int64] = field(default_factory=_none)
+    fend: npt.NDArray[np.int64] = field(default_factory=_none)
+    inner: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
     encoding: str = "utf-8"
+
+    def __len__(self) -> int:
+        return len(self.lines)
 
     def text(self, i: int) -> str:
         """The whole line of fast record ``i``, without its line end."""
-        assert self.starts is not None and self.ends is not None
         chunk = self.data[int(self.starts[i]) : int(self.ends[i])]
         return chunk.decode(self.encoding, errors="replace")
 
     def raw(self, i: int) -> str:
         """The text of fast record ``i`` as a quarantined row keeps it (cut to 4 KB)."""
         return self.text(i)[:RAW_KEEP].rstrip("\r\n")
+
+    def cells(self, column: int, lo: int, hi: int) -> BlockCells:
+        return BlockCells(self, column, lo, hi)
+
+
+class BlockCells:
+    """The cells of one column of records ``lo:hi`` of a fast block, read without making a
+    Python string per cell where the parser does not need one."""
+
+    MAX_WIDTH = 256  # wider cells are cut out one by one
+
+    def __init__(self, block: Block, column: int, lo: int, hi: int) -> None:
+        self.block = block
+        self.start = block.fstart[lo:hi, column]
+        self.end = block.fend[lo:hi, column]
+        self.inner = block.inner[lo:hi, column]
+        self._bytes: npt.NDArray[np.bytes_] | None = None
+        self._factors: tuple[npt.NDArray[np.int64], list[str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def _one(self, i: int) -> str:
+        chunk = self.block.data[int(self.start[i]) : int(self.end[i])]
+        text = chunk.decode(self.block.encoding)
+        return text.replace('""', '"') if self.inner[i] else text
+
+    def raw_bytes(self) -> npt.NDArray[np.bytes_] | None:
+        """The cells as a fixed-width bytes array (doubled quotes not undone), or None when a
+        cell is too wide for that."""
+        if self._bytes is None:
+            length = self.end - self.start
+            width = int(length.max()) if len(length) else 0
+            if width > self.MAX_WIDTH:
+                return None
+            width = max(width, 1)
+            arr = np.frombuffer(self.block.data, dtype=np.uint8)
+            offsets = np.arange(width, dtype=np.int64)
+            index = self.start[:, None] + offsets[None, :]
+            inside = offsets[None, :] < length[:, None]
+            grid = np.where(inside, arr[np.minimum(index, len(arr) - 1)], 0).astype(np.uint8)
+            self._bytes = grid.view(f"S{width}").reshape(len(self.start))
+        return self._bytes
+
+    def factorized(self) -> tuple[npt.NDArray[np.int64], list[str]]:
+        """Codes per cell and the distinct values (as str)."""
+        if self._factors is None:
+            raw = self.raw_bytes()
+            if raw is None:
+                values = [self._one(i) for i in range(len(self))]
+                codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=False)
+                self._factors = (codes.astype(np.int64), list(uniques))
+                return self._factors
+            distinct, codes = np.unique(raw, return_inverse=True)
+            encoding = self.block.encoding
+            uniques = [b.decode(encoding) for b in distinct.tolist()]
+            codes = codes.reshape(-1).astype(np.int64)
+            if self.inner.any():  # quoted cells with doubled quotes: their own values
+                known = {u: k for k, u in enumerate(uniques)}
+                for i in np.flatnonzero(self.inner).tolist():
+                    value = self._one(i)
+                    if value not in known:
+                        known[value] = len(uniques)
+                        uniques.append(value)
+                    codes[i] = known[value]
+            self._factors = (codes, uniques)
+        return self._factors
+
+    def strings(self, index: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.object_]:
+        """The cells (or those at ``index``) as an object array of str."""
+        if index is None:
+            codes, uniques = self.factorized()
+            table = np.empty(len(uniques), dtype=object)
+            table[:] = uniques
+            return table[codes]
+        out = np.empty(len(index), dtype=object)
+        out[:] = [self._one(i) for i in index.tolist()]
+        return out
 
 
 class _Feed:
@@ -121,6 +209,15 @@ class _Feed:
         self.buf = data + self.buf[self.at :]
         self.at = 0
         self.pos -= len(data)
+
+
+def _ascii_safe(encoding: str) -> bool:
+    """Whether ASCII bytes always stand for themselves in ``encoding`` (UTF-8, Latin-1...)."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name in ("utf-8", "ascii", "latin-1", "cp1252") or name.startswith("iso8859")
 
 
 class CsvSource:
@@ -319,7 +416,7 @@ class CsvSource:
                 return
 
     # -- blocks ----------------------------------------------------------------------------
-    def blocks(self, usecols: list[int], *, block_bytes: int = BLOCK_BYTES) -> Iterator[Block]:
+    def blocks(self, *, block_bytes: int = BLOCK_BYTES) -> Iterator[Block]:
         """The records after the header in blocks; see the module docstring."""
         assert self._feed is not None
         feed = self._feed
@@ -327,17 +424,19 @@ class CsvSource:
             data = feed.read_block(block_bytes, self.max_line_bytes)
             if not data:
                 return
-            block = self._fast_block(data, usecols)
+            block = self._fast_block(data)
             if block is not None:
                 yield block
                 continue
             feed.unread(data)
             yield Block(rows=list(self.rows(until=feed.pos + len(data))))
 
-    def _fast_block(self, data: bytes, usecols: list[int]) -> Block | None:
-        """``data`` parsed column-wise, or None when it needs the row-by-row reader."""
+    def _fast_block(self, data: bytes) -> Block | None:
+        """``data`` with its cells located, or None when it needs the row-by-row reader."""
         width = len(self.header)
         if width < 2 or len(self.delimiter) != 1 or b"\x00" in data:
+            return None
+        if not _ascii_safe(self.encoding):
             return None
         if self.encoding.replace("-", "").replace("_", "").lower() in ("utf8", "ascii"):
             if not data.isascii():
@@ -389,35 +488,33 @@ class CsvSource:
         if (per_line[~blank] != width - 1).any():
             return None
         records = np.flatnonzero(~blank)
-        try:
-            frame = pd.read_csv(
-                io.BytesIO(data),
-                sep=self.delimiter,
-                header=None,
-                names=list(range(width)),
-                usecols=usecols,
-                dtype=str,
-                na_filter=False,
-                keep_default_na=False,
-                skip_blank_lines=True,
-                quotechar='"',
-                doublequote=True,
-                encoding=self.encoding,
-                engine="c",
-                low_memory=False,
-            )
-        except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
-            return None
-        if len(frame) != len(records):
-            return None
+        count = len(records)
+        rs, re_ = starts[records], ends[records]
+        re_ = re_ - ((re_ > rs) & (arr[np.maximum(re_ - 1, 0)] == 13))  # a "\r\n" line end
+        fstart = np.empty((count, width), dtype=np.int64)
+        fend = np.empty((count, width), dtype=np.int64)
+        inner_delims = delims.reshape(count, width - 1)
+        fstart[:, 0] = rs
+        fstart[:, 1:] = inner_delims + 1
+        fend[:, :-1] = inner_delims
+        fend[:, -1] = re_
+        inner = np.zeros((count, width), dtype=bool)
+        if len(quotes):
+            quoted = (fend > fstart) & (arr[np.minimum(fstart, size - 1)] == 34)
+            fstart = fstart + quoted
+            fend = fend - quoted
+            cumulative = np.concatenate(([0], np.cumsum(arr == 34)))
+            inner = quoted & (cumulative[fend] - cumulative[fstart] > 0)
         lines = self._physical + 1 + records.astype(np.int64)
         self._physical += len(ends)
         return Block(
-            frame=frame,
             lines=lines,
             data=data,
-            starts=starts[records],
+            starts=rs,
             ends=ends[records],
+            fstart=fstart,
+            fend=fend,
+            inner=inner,
             encoding=self.encoding,
         )
 

@@ -346,8 +346,6 @@ class _Importer:
         """The column-wise reader: fast blocks column-wise, the rest row by row."""
         with CsvSource(self.path, encoding=self.encoding) as source:
             self.schema.bind(source.header, file_name=self.path.name)
-            index = self.schema._index
-            usecols = sorted({index[c] for c in columnar.COMPLAINT_COLUMNS if c in index})
             bar = tqdm(
                 total=source.size,
                 unit="B",
@@ -362,7 +360,7 @@ class _Importer:
             pending: list[SourceRow] = []
             size = self.batch_size
             try:
-                for block in source.blocks(usecols, block_bytes=max(1 << 16, size * 400)):
+                for block in source.blocks(block_bytes=max(1 << 16, size * 400)):
                     if block.rows is not None:
                         pending.extend(block.rows)
                         while len(pending) >= size:
@@ -372,9 +370,8 @@ class _Importer:
                         if pending:
                             self.write_batch(pending)
                             pending = []
-                        assert block.frame is not None
-                        for lo in range(0, len(block.frame), size):
-                            self.write_columns(block, lo, min(lo + size, len(block.frame)), source)
+                        for lo in range(0, len(block), size):
+                            self.write_columns(block, lo, min(lo + size, len(block)), source)
                     pos = source.position()
                     bar.update(pos - done)
                     done = pos
@@ -386,15 +383,13 @@ class _Importer:
 
     def write_columns(self, block: Block, lo: int, hi: int, source: CsvSource) -> None:
         """One batch of a fast block: parse column-wise, the flagged rows by the row parser."""
-        assert block.frame is not None and block.lines is not None
-        frame = block.frame.iloc[lo:hi]
         n = hi - lo
         index = self.schema._index
-        blank = np.full(n, "", dtype=object)
+        blank = columnar.ObjectCells(np.full(n, "", dtype=object))
 
-        def get(column: str) -> np.ndarray:
+        def get(column: str) -> Any:
             i = index.get(column)
-            return blank if i is None else frame[i].to_numpy(dtype=object)
+            return blank if i is None else block.cells(i, lo, hi)
 
         cols, flagged = columnar.parse_complaints(
             get, n, source=self.schema.source, tz=NEW_YORK, boundaries=self.boundaries
