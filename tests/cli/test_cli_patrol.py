@@ -42,6 +42,18 @@ def test_hypercube_approx_method_is_selectable(capsys):
     assert json.loads(capsys.readouterr().out)["method"] == "approx"
 
 
+def test_hypercube_approx_correction_is_selectable(capsys):
+    args = ["patrol", "hypercube", "--input", str(MODEL), "--method", "approx", "--json"]
+    assert main([*args, "--correction", "larson"]) == 0
+    larson = json.loads(capsys.readouterr().out)["workload"]
+    assert main(args) == 0
+    conditional = json.loads(capsys.readouterr().out)["workload"]
+    assert main(["patrol", "hypercube", "--input", str(MODEL), "--method", "exact", "--json"]) == 0
+    exact = json.loads(capsys.readouterr().out)["workload"]
+    assert len(larson) == len(conditional) == len(exact)
+    assert max(abs(a - b) for a, b in zip(conditional, exact, strict=True)) < 0.02
+
+
 def test_hypercube_prints_a_readable_table_without_json(capsys):
     assert main(["patrol", "hypercube", "--input", str(MODEL)]) == 0
     out = capsys.readouterr().out
