@@ -469,9 +469,15 @@ class BlendForecast(Forecaster):
                 np.vstack(xs), np.concatenate(ys), int(self.iterations), float(self.prior)
             )
         elif xs:
-            if self.bands:
-                self.band_weights_[key] = [self._select(xs, ys, (c,)) for c in BAND_COVERAGES]
+            bands = [self._select(xs, ys, (c,)) for c in BAND_COVERAGES] if self.bands else []
             w = self._select(xs, ys)
+            if bands:
+                # a band keeps its own blend only if it beats the main one at its coverage by
+                # more than ``one_se`` standard errors over the training origins
+                self.band_weights_[key] = [
+                    wb if self._clear_gain(xs, ys, wb, w, c) else w
+                    for wb, c in zip(bands, BAND_COVERAGES, strict=True)
+                ]
         else:  # no usable origin: fall back to the all-history rate plus a little smoothing
             w = np.zeros(n_feat)
             names = list(FEATURE_NAMES)
@@ -587,6 +593,23 @@ class BlendForecast(Forecaster):
         if pred > 0 and obs > 0:
             w = w * (obs / pred)
         return np.asarray(w, dtype=float)
+
+    def _clear_gain(
+        self, xs: list[FloatArray], ys: list[FloatArray], a: FloatArray, b: FloatArray, c: float
+    ) -> bool:
+        """Is ``a``'s hit rate at coverage ``c`` above ``b``'s by more than ``one_se`` standard
+        errors of the per-origin differences (and by at least ``margin``)?"""
+        gains = []
+        for x, y in zip(xs, ys, strict=True):
+            if y.sum() <= 0:
+                continue
+            hr = _hit_rates(x @ np.column_stack([a, b]), y, (c,), self._tie(x[:, 0]))
+            gains.append(float(hr[0, 0] - hr[1, 0]))
+        if len(gains) < 2:
+            return False
+        g = np.asarray(gains)
+        se = float(g.std(ddof=1) / math.sqrt(g.size))
+        return bool(g.mean() > max(float(self.one_se) * se, float(self.margin)))
 
     def _predict(
         self, period: Period, past: Events, cells: IntArray
