@@ -222,3 +222,14 @@ def test_blend_one_se_rule_keeps_the_long_run_count_unless_the_gain_is_clear() -
     assert np.count_nonzero(loose.weights_[7.0]) > 1  # the near repeats are worth keeping
     with pytest.raises(ValueError, match="one_se"):
         BlendForecast(one_se=-1).fit(e, GRID)
+
+
+def test_blend_with_bands_ranks_every_cell_once() -> None:
+    rng = np.random.default_rng(9)
+    c = rng.integers(GRID.n_cells, size=600)
+    t = np.sort(rng.random(600) * 400)
+    e = ev(list(t), list(GRID.centers[c, 0]), list(GRID.centers[c, 1]), start=0)
+    m = BlendForecast(bands=True).fit(e.before(390), GRID)
+    s = m.predict(Period(390, 400))
+    assert sorted(s.ranking().tolist()) == list(range(GRID.n_cells))
+    assert s.top(0.05).sum() == 5
