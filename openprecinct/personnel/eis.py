@@ -110,6 +110,40 @@ def _conduct_events(start: date, end: date) -> list[dict[str, Any]]:
     return list(conduct_events(start, end))
 
 
+def _sealed_sources(events: list[dict[str, Any]]) -> set[str]:
+    """The source ids (``complaint:12``...) of sealed records among ``events``: they count
+    towards a rule but are never shown, not even by their id (contract 2)."""
+    from openprecinct.accountability.models import Complaint, ForceReport, IACase
+
+    models = {"complaint": Complaint, "force_report": ForceReport, "ia_case": IACase}
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        prefix, _, pk = str(event["source_id"]).partition(":")
+        if prefix in models and pk.isdigit():
+            wanted[prefix].add(int(pk))
+    sealed: set[str] = set()
+    for prefix, pks in wanted.items():
+        rows = (
+            models[prefix].objects.filter(pk__in=pks, is_sealed=True).values_list("pk", flat=True)
+        )
+        sealed |= {f"{prefix}:{pk}" for pk in rows}
+    return sealed
+
+
+def _shown(event: dict[str, Any], sealed: set[str]) -> dict[str, Any]:
+    if str(event["source_id"]) in sealed:
+        return {
+            "kind": event["kind"],
+            "occurred_on": event["occurred_on"].strftime("%Y-%m"),
+            "source_id": "sealed record (counted, not shown)",
+        }
+    return {
+        "kind": event["kind"],
+        "occurred_on": event["occurred_on"].isoformat(),
+        "source_id": str(event["source_id"]),
+    }
+
+
 def _calls_handled(start: date, end: date) -> dict[int, int] | None:
     """Calls handled per user id, or None while dispatch cannot say (not installed yet)."""
     try:
@@ -179,6 +213,8 @@ def evaluate_rule(
         if event["kind"] == rule.kind and start <= event["occurred_on"] <= as_of:
             by_officer[int(event["officer_id"])].append(event)
     exposure = exposure_by_officer(rule.exposure, start, as_of, officers)
+    flagged = [e for pk, own in by_officer.items() if len(own) >= rule.threshold for e in own]
+    sealed = _sealed_sources(flagged) if flagged else set()
     # rates of everyone in each assignment (peers include officers with no events: rate 0)
     peer_rates: dict[str, list[float]] = defaultdict(list)
     if exposure is not None:
@@ -211,11 +247,7 @@ def evaluate_rule(
             "peer_median_rate_per_100": peer_median,
             "peer_multiple_required": float(rule.peer_multiple) if rule.peer_multiple else None,
             "events": [
-                {
-                    "kind": e["kind"],
-                    "occurred_on": e["occurred_on"].isoformat(),
-                    "source_id": str(e["source_id"]),
-                }
+                _shown(e, sealed)
                 for e in sorted(own, key=lambda e: (e["occurred_on"], str(e["source_id"])))
             ],
         }

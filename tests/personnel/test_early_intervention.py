@@ -148,6 +148,10 @@ def test_the_real_conduct_events_feed_the_rules(rules, officers, db):
     alert = Alert.objects.get(rule__code="complaints-6-months")
     assert alert.facts["count"] == 3
     assert all(set(e) == {"kind", "occurred_on", "source_id"} for e in alert.facts["events"])
+    sealed_id = Complaint.objects.get(number="C-EIS-0").pk
+    shown = [e["source_id"] for e in alert.facts["events"]]
+    assert f"complaint:{sealed_id}" not in shown
+    assert shown.count("sealed record (counted, not shown)") == 1
 
 
 def _snapshot():
