@@ -250,7 +250,10 @@ def sar_form(request: HttpRequest) -> HttpResponse:
 # --- service requests ----------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
 def service_request_form(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"codes": sorted(SERVICE_CODES.items())}
+    context: dict[str, Any] = {
+        "codes": sorted(SERVICE_CODES.items()),
+        "precinct": settings.OPENPRECINCT_PRECINCT,
+    }
     if request.method == "POST":
         data = request.POST
         try:

@@ -9,6 +9,7 @@ from openprecinct.community import services
 from openprecinct.community.models import ServiceRequest
 
 
+@pytest.mark.slow  # building the whole OpenAPI schema takes several seconds
 @pytest.mark.django_db
 def test_the_schema_documents_the_community_routes(as_user):
     schema = as_user("community_affairs").get("/api/v1/schema/").json()

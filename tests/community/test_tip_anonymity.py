@@ -373,3 +373,43 @@ def test_too_short_a_tip_is_refused_with_a_message_naming_the_field():
     response = client.post("/portal/community/tips/", {"token": token, "narrative": "short"})
     assert response.status_code == 400
     assert "What you saw is required (at least 20 characters)" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_error_report_from_the_tip_line_carries_no_identity(monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "submit_tip", broken)
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep(level=logging.DEBUG)
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        client = Client(raise_request_exception=False)
+        client.cookies["tracker"] = COOKIE_VALUE
+        page = client.get("/portal/community/tips/").content.decode()
+        token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+        response = _post(
+            client,
+            "/portal/community/tips/",
+            {"token": token, "narrative": "A long enough tip about a stolen car."},
+        )
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 500
+    assert records, "Django reports the error"
+    from django.views.debug import ExceptionReporter
+
+    for record in records:
+        request = getattr(record, "request", None)
+        text = logging.Formatter().format(record)
+        if request is not None and record.exc_info:
+            text += ExceptionReporter(request, *record.exc_info).get_traceback_text()
+        for needle in NEEDLES:
+            assert needle not in text, needle
