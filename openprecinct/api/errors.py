@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -26,6 +27,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ApplicationError):
         return Response(
             {"error": {"code": "rule_violation", "message": exc.message, "details": exc.extra}},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, OverflowError | DataError):
+        # A number or text the database cannot store (a 30-digit id, say) is the caller's
+        # mistake, not a server error; serializers should bound their fields, this is the net.
+        return Response(
+            {
+                "error": {
+                    "code": "out_of_range",
+                    "message": "A value is too large or too long to be stored.",
+                    "details": {},
+                }
+            },
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, Http404):
