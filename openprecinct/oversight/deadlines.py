@@ -58,9 +58,11 @@ def raise_response_deadline_alerts(now: datetime | None = None) -> list[Response
     return raised
 
 
-def deadline_summary(*, today: date | None = None) -> dict[str, Any]:
+def deadline_summary(*, recommendations: Any, today: date | None = None) -> dict[str, Any]:
+    """Counts over ``recommendations`` (what the reader may see: a recommendation on a
+    complaint sealed later must not show up even as a number)."""
     today = today or timezone.localdate()
-    pending = list(Recommendation.objects.filter(response=Response.PENDING))
+    pending = list(recommendations.filter(response=Response.PENDING))
     kinds = [alert_kind(r.response_due_on, today) for r in pending]
     return {
         "overdue": kinds.count(K.OVERDUE),

@@ -66,7 +66,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "eligible": list(selectors.eligible_complaints_for(user)[:50])
         if perms.can_staff_oversight(user)
         else [],
-        "deadlines": deadlines.deadline_summary(),
+        "deadlines": deadlines.deadline_summary(
+            recommendations=selectors.recommendations_for(user)
+        ),
         "is_member": perms.can_vote_in_committee(user),
         "is_staff": perms.can_staff_oversight(user),
         "can_respond": perms.can_respond_to_recommendation(user),

@@ -116,6 +116,7 @@ def test_a_complaint_sealed_later_vanishes_for_members_everywhere(
         text="Retrain the officer on courtesy.",
         review=opened,
         public_summary="The committee asked for courtesy retraining in one case.",
+        response_days=7,
     )
     assert len(public.recommendations()) == 1
     opened.complaint.is_sealed = True
@@ -128,6 +129,8 @@ def test_a_complaint_sealed_later_vanishes_for_members_everywhere(
     assert _get(client, member, f"/oversight/reviews/{opened.pk}/packet/").status_code == 404
     home = client.get("/oversight/")
     assert opened.number.encode() not in home.content
+    assert home.context["deadlines"] == {"overdue": 0, "due_today": 0, "due_soon": 0}
+    assert home.context["dash"]["total"] == 0
     listing = client.get("/api/v1/oversight/reviews/")
     assert listing.json()["count"] == 0 if "count" in listing.json() else listing.json() == []
     # internal affairs (may see sealed records) still sees it; the packet stays closed
