@@ -74,7 +74,7 @@ class Boundaries:
         self._precinct_tree = STRtree([g for _, g in precincts])
         self._sector_tree = STRtree([g for _, g in sectors])
         self._bounds = shapely.union_all([g for _, g in precincts + sectors]).bounds
-        self._raster: tuple[npt.NDArray[np.int16], npt.NDArray[np.int16]] | None = None
+        self._raster: tuple[Any, Any] | None = None
 
     @staticmethod
     def _lookup_index(tree: STRtree, points: np.ndarray) -> npt.NDArray[np.int64]:
@@ -95,9 +95,12 @@ class Boundaries:
         index = Boundaries._lookup_index(tree, points)
         return [names[j] if j >= 0 else "" for j in index.tolist()]
 
-    def _cell_answers(self, tree: STRtree, boxes: np.ndarray) -> npt.NDArray[np.int16]:
+    def _cell_answers(
+        self, tree: STRtree, boxes: np.ndarray
+    ) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.uint64]]:
         """Per grid cell: the one polygon it lies properly inside (touching no other), -1 when
-        it touches none, -2 when only the exact test can tell."""
+        it touches none, -2 when only the exact test can tell; and a bit mask of the polygons
+        each cell touches (the candidates of that exact test)."""
         answer = np.full(len(boxes), -1, dtype=np.int16)
         cells, polys = tree.query(boxes, predicate="intersects")
         hits = np.bincount(cells, minlength=len(boxes))
@@ -107,9 +110,12 @@ class Boundaries:
         geoms = tree.geometries.take(p1)
         inside = shapely.contains_properly(geoms, boxes[c1])
         answer[c1[inside]] = p1[inside].astype(np.int16)
-        return answer
+        masks = np.zeros(len(boxes), dtype=np.uint64)
+        if len(tree.geometries) <= 64:
+            np.bitwise_or.at(masks, cells, np.left_shift(np.uint64(1), polys.astype(np.uint64)))
+        return answer, masks
 
-    def _build_raster(self) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16]]:
+    def _build_raster(self) -> tuple[Any, Any]:
         if self._raster is None:
             minx, miny, maxx, maxy = self._bounds
             n = self.GRID
@@ -130,6 +136,21 @@ class Boundaries:
             )
         return self._raster
 
+    @staticmethod
+    def _exact(
+        tree: STRtree, masks: npt.NDArray[np.uint64] | None, lon: FloatArray, lat: FloatArray
+    ) -> npt.NDArray[np.int64]:
+        """The exact test; with the cells' candidate masks, one prepared polygon at a time."""
+        if masks is None or len(tree.geometries) > 64:
+            return Boundaries._lookup_index(tree, shapely.points(lon, lat))
+        out = np.full(len(lon), -1, dtype=np.int64)
+        for j, geom in enumerate(tree.geometries):
+            todo = np.flatnonzero((out < 0) & ((masks >> np.uint64(j)) & np.uint64(1)).astype(bool))
+            if len(todo):
+                hit = shapely.intersects_xy(geom, lon[todo], lat[todo])
+                out[todo[hit]] = j  # ascending j: the lowest index wins on a shared edge
+        return out
+
     def assign_index(
         self, lon: FloatArray, lat: FloatArray
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -144,8 +165,9 @@ class Boundaries:
         if not len(index):
             return precincts, sectors
         exact_p = exact_s = index
+        masks_p = masks_s = None
         if len(index) >= self.RASTER_FROM:
-            raster_p, raster_s = self._build_raster()
+            (raster_p, cand_p), (raster_s, cand_s) = self._build_raster()
             n = self.GRID
             cx = ((lon[index] - minx) / ((maxx - minx) / n)).astype(np.int64).clip(0, n - 1)
             cy = ((lat[index] - miny) / ((maxy - miny) / n)).astype(np.int64).clip(0, n - 1)
@@ -155,12 +177,14 @@ class Boundaries:
             sectors[index] = known_s
             exact_p = index[known_p == -2]
             exact_s = index[known_s == -2]
+            masks_p = cand_p[cell[known_p == -2]]
+            masks_s = cand_s[cell[known_s == -2]]
         if len(exact_p):
-            points = shapely.points(lon[exact_p], lat[exact_p])
-            precincts[exact_p] = self._lookup_index(self._precinct_tree, points)
+            precincts[exact_p] = self._exact(
+                self._precinct_tree, masks_p, lon[exact_p], lat[exact_p]
+            )
         if len(exact_s):
-            points = shapely.points(lon[exact_s], lat[exact_s])
-            sectors[exact_s] = self._lookup_index(self._sector_tree, points)
+            sectors[exact_s] = self._exact(self._sector_tree, masks_s, lon[exact_s], lat[exact_s])
         return precincts, sectors
 
     def assign(self, lon: FloatArray, lat: FloatArray) -> tuple[list[str], list[str]]:

@@ -149,4 +149,4 @@ def test_the_raster_gives_the_exact_answer_for_every_point(settings):
     lat = np.concatenate([lat, vertices[:, 1], [40.6]])
 
     assert raster.assign(lon, lat) == exact.assign(lon, lat)
-    assert (raster._raster[0] >= 0).any() and (raster._raster[0] == -2).any()
+    assert (raster._raster[0][0] >= 0).any() and (raster._raster[0][0] == -2).any()

@@ -116,10 +116,18 @@ class Column:
 
     @classmethod
     def floats(cls, values: npt.NDArray[np.float64]) -> Column:
-        listed = values.tolist()
-        py = objects([None if v != v else v for v in listed])
-        canon = objects(["\x00" if v != v else repr(round(v, 7)) for v in listed])
-        copy = objects(["\\N" if v != v else repr(v) for v in listed])
+        """Coordinates already rounded to at most 7 decimals (``locate.project``), for which
+        ``repr(round(v, 7)) == repr(v)``: one text serves the digest and COPY."""
+        n = len(values)
+        finite = np.isfinite(values)
+        index = np.flatnonzero(finite)
+        py = np.full(n, None, dtype=object)
+        py[index] = values[index].tolist()
+        canon = objects(["\x00"] * n)
+        copy = objects(["\\N"] * n)
+        texts = objects(list(map(float.__repr__, values[index].tolist())))
+        canon[index] = texts
+        copy[index] = texts
         return cls(py, canon, copy)
 
     @classmethod
@@ -404,7 +412,11 @@ def parse_complaints(
     key_len = np.fromiter((len(k) for k in keys), dtype=np.int64, count=n)
     flagged |= (key_len == 0) | (key_len > 64)
     cols["source"] = Column.constant(source, n)
-    cols["source_key"] = Column(keys, keys, objects([copy_text(k) for k in keys]))
+    joined = "".join(keys.tolist())
+    if any(c in joined for c in ("\\", "\t", "\n", "\r")):
+        cols["source_key"] = Column(keys, keys, objects([copy_text(k) for k in keys]))
+    else:
+        cols["source_key"] = Column(keys, keys, keys)
     cols["kind"] = Column.constant("complaint", n)
 
     # when
@@ -503,14 +515,18 @@ def parse_complaints(
     cols["longitude"] = Column.floats(lon_o)
     cols["x_m"] = Column.floats(x_m)
     cols["y_m"] = Column.floats(y_m)
-    names_p = objects([*boundaries.precinct_names, ""])
-    names_s = objects([*boundaries.sector_names, ""])
-    today = names_p[pct_idx]
-    reported = objects([v or "" for v in pct] + [""])[pct_c]  # (None: a flagged row)
-    precinct = np.where(today == "", reported, today)
-    cols["precinct"] = Column(precinct, precinct, objects([copy_text(v) for v in precinct]))
-    sector = names_s[sec_idx]
-    cols["sector"] = Column(sector, sector, objects([copy_text(v) for v in sector]))
+    # today's precinct by point-in-polygon, else the reported one; sector or blank
+    n_p = len(boundaries.precinct_names)
+    reported = [v or "" for v in pct] + [""]  # (None: a flagged row)
+    pair = np.where(pct_idx >= 0, pct_idx, n_p) * (len(pct) + 1) + pct_c
+    pairs, pair_c = np.unique(pair, return_inverse=True)
+    today = [*boundaries.precinct_names, ""]
+    cols["precinct"] = Column.mapped(
+        pair_c.reshape(-1).astype(np.int64),
+        [today[k // (len(pct) + 1)] or reported[k % (len(pct) + 1)] for k in pairs.tolist()],
+    )
+    sector_c = np.where(sec_idx >= 0, sec_idx, len(boundaries.sector_names))
+    cols["sector"] = Column.mapped(sector_c.astype(np.int64), [*boundaries.sector_names, ""])
     return cols, flagged
 
 

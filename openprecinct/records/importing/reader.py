@@ -503,8 +503,8 @@ class CsvSource:
             quoted = (fend > fstart) & (arr[np.minimum(fstart, size - 1)] == 34)
             fstart = fstart + quoted
             fend = fend - quoted
-            cumulative = np.concatenate(([0], np.cumsum(arr == 34)))
-            inner = quoted & (cumulative[fend] - cumulative[fstart] > 0)
+            between = np.searchsorted(quotes, fend) - np.searchsorted(quotes, fstart)
+            inner = quoted & (between > 0)
         lines = self._physical + 1 + records.astype(np.int64)
         self._physical += len(ends)
         return Block(
