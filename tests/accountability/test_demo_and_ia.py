@@ -85,3 +85,56 @@ def test_the_investigator_never_approves_their_own_case(personas, make_user):
     with pytest.raises(ApplicationError, match="own investigation"):
         services.ia_case_transition(actor=co, case=case, action="approve")
     assert IACase.objects.get().status == "pending_approval"
+
+
+@pytest.mark.parametrize("status", IACase.Status.values)
+def test_every_ia_step_from_every_stage_by_every_role(status, personas, officer):
+    from django.db import transaction
+
+    from openprecinct.accounts import permissions as perms
+    from openprecinct.accounts.roles import Role
+    from openprecinct.core.models import AuditEntry
+
+    case = services.ia_case_open(
+        actor=personas["commanding_officer"],
+        data={"kind": "pursuit", "summary": "x", "officer": officer},
+    )
+    Allegation.objects.create(
+        ia_case=case,
+        officer=officer,
+        allegation="Unsafe pursuit",
+        disposition="substantiated_charges",
+    )
+    IACase.objects.filter(pk=case.pk).update(status=status, findings_summary="Done.")
+    people = [personas[r.value] for r in Role] + [personas["outsider"]]
+    for action in sorted(perms.IA_CASE_ACTION_ROLES):
+        for person in people:
+            # the investigator (the CO who opened it) may not approve their own case
+            own = action == "approve" and person.pk == case.investigator_id
+            expected = (
+                (status, action) in services.IA_TRANSITIONS
+                and person.role in perms.IA_CASE_ACTION_ROLES[action]
+                and not own
+            )
+            with transaction.atomic():
+                before = AuditEntry.objects.count()
+                try:
+                    done = services.ia_case_transition(
+                        actor=person,
+                        case=case,
+                        action=action,
+                        note="Because.",
+                        penalty="suspension",
+                    )
+                except ApplicationError:
+                    assert not expected, (person.role, status, action)
+                    assert AuditEntry.objects.count() == before
+                else:
+                    assert expected, (person.role, status, action)
+                    assert done.status == services.IA_TRANSITIONS[(status, action)]
+                    assert AuditEntry.objects.filter(
+                        action=f"accountability.ia_case.{action}", actor_id=person.pk
+                    ).exists()
+                transaction.set_rollback(True)
+            case.refresh_from_db()
+            assert case.status == status
