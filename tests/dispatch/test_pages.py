@@ -145,3 +145,41 @@ def test_the_home_page_points_each_role_to_its_dispatch_work(client, people, uni
     login_verified(client, people["crime_analyst"])
     home = client.get("/staff/").content.decode()
     assert reverse("dispatch:response_times") in home and reverse("dispatch:patrol") in home
+
+
+def _busy_board(people, make_user, new_call, first, n):
+    """n more units, each on its own call, and n more calls waiting."""
+    for i in range(first, first + n):
+        crew = make_user(f"crew-{i}", "patrol_officer")
+        car = services.unit_create(actor=None, call_sign=f"Q{i}", members=[crew])
+        services.unit_status_update(actor=None, unit=car, action="sign_on", at=at(-60))
+        services.call_assign(actor=None, call=new_call(), unit=car, at=at(30))
+        new_call()
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_console_and_the_calls_api_take_the_same_queries_however_busy(
+    client, people, make_user, new_call
+):
+    login_verified(client, people["dispatcher"])
+    _busy_board(people, make_user, new_call, 0, 2)
+    client.get(reverse("dispatch:console_panels"))  # warm caches
+    few = [
+        _queries(client, reverse("dispatch:console_panels")),
+        _queries(client, "/api/v1/dispatch/calls/"),
+    ]
+    _busy_board(people, make_user, new_call, 2, 5)
+    many = [
+        _queries(client, reverse("dispatch:console_panels")),
+        _queries(client, "/api/v1/dispatch/calls/"),
+    ]
+    assert many == few
+    assert few[0] <= 15 and few[1] <= 10  # 13 and 8 when written
