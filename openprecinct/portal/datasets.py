@@ -281,17 +281,48 @@ TREND_COLUMNS = (
 
 
 def build_trend(params: dict[str, Any]) -> PublicTable:
+    """The precinct's seven majors week by week. Its last week is CompStat's week-to-date
+    total and its last four weeks add up to CompStat's 28 days, so it is suppressed together
+    with the CompStat table: the same status for the same figure, and a complement among the
+    other weeks when one of the four is hidden and the 28-day total is shown."""
+    from openprecinct.analytics import categories as cats
+
     view = _compstat_view(params)
     rows = [
         {"week_ending": w.week_end.isoformat(), "major_felonies": int(w.count)} for w in view.trend
     ]
-    return _finish(
+    compstat = table("compstat", params)
+    total = next(
+        (
+            r
+            for r in compstat.rows
+            if r["level"] == "precinct" and r["category"] == cats.TOTAL_MAJOR_SEVEN
+        ),
+        None,
+    )
+    groups: list[Group] = []
+    if rows and total is not None:
+        last = len(rows) - 1
+        weeks = tuple((i, "major_felonies") for i in range(max(last - 3, 0), last + 1))
+        groups.append(
+            Group(
+                None,
+                weeks,
+                total_known=not privacy.is_hidden(total["d28_current"]),
+                locked=((last, "major_felonies"),),
+            )
+        )
+    result = _finish(
         "compstat-trend",
         "Seven major felonies per week, last 52 weeks",
         TREND_COLUMNS,
         rows,
         Ledger("compstat-trend"),
+        groups=groups,
     )
+    if result.rows and total is not None and privacy.is_hidden(total["wtd_current"]):
+        result.rows[-1]["major_felonies"] = total["wtd_current"]
+    return result
 
 
 # --------------------------------------------------------------------------- records, map

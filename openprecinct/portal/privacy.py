@@ -272,10 +272,18 @@ Cell = tuple[int, str]  # (row index, column key)
 
 @dataclass(frozen=True)
 class Group:
-    """Cells that add up: ``total`` (or None when the table shows no total) = sum of parts."""
+    """Cells that add up: ``total`` (or None when the table shows no total) = sum of parts.
+
+    ``total_known``: the total is not in this table but is published elsewhere (the trend's
+    last four weeks add up to CompStat's 28 days), so it protects like a shown total.
+    ``locked``: parts whose figure is published elsewhere, never picked as a complement
+    (hiding them here would hide nothing).
+    """
 
     total: Cell | None
     parts: tuple[Cell, ...]
+    total_known: bool = False
+    locked: tuple[Cell, ...] = ()
 
 
 def _value(rows: Sequence[dict[str, Any]], cell: Cell) -> int | None:
@@ -321,10 +329,17 @@ def suppress(
         changed = False
         for group in groups:
             members = ([group.total] if group.total else []) + list(group.parts)
-            if group.total is None or len([m for m in members if m in hidden]) != 1:
+            shown_total = group.total is not None or group.total_known
+            if not shown_total or len([m for m in members if m in hidden]) != 1:
                 continue
-            candidates = [p for p in group.parts if p not in hidden and _value(rows, p) is not None]
+            candidates = [
+                p
+                for p in group.parts
+                if p not in hidden and p not in group.locked and _value(rows, p) is not None
+            ]
             if not candidates:
+                if group.total is None:
+                    continue  # nothing left to hide here; the other table protects its total
                 hidden[group.total] = "complementary"
             else:
                 # the smallest figure, preferring one that is not zero (a hidden zero hides little)

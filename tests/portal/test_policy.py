@@ -283,3 +283,27 @@ def test_measures_of_hidden_or_small_counts_are_withheld():
         rows, counts=["calls"], measures={"median": ["calls"]}, measure_floor={"median": "calls"}
     )
     assert rows == [{"calls": SUPPRESSED, "median": WITHHELD}, {"calls": 40, "median": 250.0}]
+
+
+def test_the_weekly_trend_is_suppressed_together_with_compstat(client, db):
+    from datetime import timedelta
+
+    from tests.portal.conftest import BURGLARY, DAY, incident
+
+    # weeks of 9, 2 (hidden), 7 and 6 burglaries end the trend: CompStat shows 24 for the
+    # 28 days, so the 2 could be worked out unless another of the first three weeks goes too
+    incident(100, day=DAY - timedelta(days=60), sector="120B")  # records reach back 60 days
+    n = 0
+    for back, count in ((3, 9), (2, 2), (1, 7), (0, 6)):
+        for _ in range(count):
+            n += 1
+            incident(n, day=DAY - timedelta(days=7 * back), sector="120A", **BURGLARY)
+    header, rows = csv_rows(client.get("/portal/data/compstat-trend.csv").content.decode())
+    last4 = [r[1] for r in rows[-4:]]
+    assert last4[1] == SUPPRESSED
+    assert last4[3] == "6"  # the week to date, shown as CompStat shows it
+    assert WITHHELD in (last4[0], last4[2])
+    header, comp = csv_rows(client.get("/portal/data/compstat.csv?geography=120").content.decode())
+    total = next(r for r in comp if r[2] == "Total Seven Major Felonies")
+    assert total[header.index("d28_current")] == "24"
+    assert total[header.index("wtd_current")] == "6"
