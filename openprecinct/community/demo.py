@@ -27,7 +27,6 @@ from .models import (
     SafetyPost,
     ServiceRequest,
     Survey,
-    SurveyQuestion,
     SuspiciousActivityReport,
     Tip,
     Volunteer,
@@ -342,10 +341,11 @@ def generate(*, seed: int = 120) -> dict[str, Any]:
     summary["academy_graduates"] = graduates
 
     # --- donations, partners, grants --------------------------------------------------------
-    drive = Drive.objects.create(
+    drive = services.create_drive(
+        ca,
         title=f"{DEMO}Back-to-school backpacks",
         purpose="Backpacks and supplies for PS 31 and PS 78.",
-        goal=5000,
+        goal="5000",
         opens_on=timezone.localdate() - timedelta(days=30),
         closes_on=timezone.localdate() + timedelta(days=30),
     )
@@ -467,14 +467,13 @@ def generate(*, seed: int = 120) -> dict[str, Any]:
     services.submit_post(ca, p3)
 
     # --- the trust survey -------------------------------------------------------------------------
-    survey = Survey.objects.create(
+    survey = services.create_survey(
+        ca,
         title=f"{DEMO}Neighbourhood trust and safety survey",
         introduction="Four statements, five answers each. Anonymous: only your sector is asked.",
+        statements=QUESTIONS,
     )
-    questions = [
-        SurveyQuestion.objects.create(survey=survey, number=i + 1, code=code, text=text)
-        for i, (code, text) in enumerate(QUESTIONS)
-    ]
+    questions = list(survey.questions.all())
     services.move_survey(ca, survey, "publish")
     lean = {"120A": 0.3, "120B": 0.0, "120C": 0.5, "120D": -0.3}
     responses = 0

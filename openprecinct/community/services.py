@@ -33,6 +33,7 @@ from .models import (
     Allocation,
     Cohort,
     Donation,
+    Drive,
     Event,
     Feedback,
     Grant,
@@ -47,6 +48,7 @@ from .models import (
     ServiceRequest,
     Survey,
     SurveyAnswer,
+    SurveyQuestion,
     SurveyResponse,
     SuspiciousActivityReport,
     Tip,
@@ -1103,6 +1105,30 @@ DONATION_TRANSITIONS = {
     ("allocated", "disclose"): "disclosed",
 }
 LARGE_GIFT = Decimal("5000")
+DRIVE_TRANSITIONS = {("open", "close"): "closed"}
+
+
+def create_drive(
+    user: Any, *, title: str, purpose: str, goal: Any, opens_on: date, closes_on: date
+) -> Drive:
+    _allowed(perms.can_manage_donations(user))
+    name = _text(title, "The drive's title", maximum=160)
+    why = _text(purpose, "The purpose", maximum=2000)
+    target = _money(goal, "The goal")
+    _require(closes_on > opens_on, "The drive must close after it opens.")
+    with transaction.atomic():
+        drive = Drive.objects.create(
+            title=name, purpose=why, goal=target, opens_on=opens_on, closes_on=closes_on
+        )
+        audit_record(action="community.drive.create", obj=drive)
+    return drive
+
+
+def close_drive(user: Any, drive: Drive) -> Drive:
+    _allowed(perms.can_manage_donations(user))
+    with transaction.atomic():
+        _advance(drive, DRIVE_TRANSITIONS, "close", noun="drive")
+    return drive
 
 
 def record_pledge(
@@ -1529,6 +1555,31 @@ def expire_post(user: Any, post: SafetyPost) -> SafetyPost:
 # The trust survey
 # ============================================================================================
 SURVEY_TRANSITIONS = {("draft", "publish"): "published", ("published", "close"): "closed"}
+
+
+def create_survey(
+    user: Any, *, title: str, introduction: str = "", statements: Iterable[tuple[str, str]]
+) -> Survey:
+    """A draft survey of five-point statements, given as (code, text) pairs."""
+    _allowed(perms.can_manage_community(user))
+    name = _text(title, "The survey's title", maximum=160)
+    rows = [(code.strip(), text.strip()) for code, text in statements if text.strip()]
+    _require(bool(rows), "Give at least one statement.")
+    _require(len(rows) <= 30, "At most 30 statements.")
+    codes = [c for c, _ in rows]
+    _require(
+        all(codes) and len(set(codes)) == len(codes), "Each statement needs its own short code."
+    )
+    with transaction.atomic():
+        survey = Survey.objects.create(title=name, introduction=introduction[:2000])
+        for number, (code, text) in enumerate(rows, 1):
+            SurveyQuestion.objects.create(
+                survey=survey, number=number, code=code[:40], text=text[:300]
+            )
+        audit_record(
+            action="community.survey.create", obj=survey, details={"statements": len(rows)}
+        )
+    return survey
 
 
 def move_survey(user: Any, survey: Survey, action: str) -> Survey:

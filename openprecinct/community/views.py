@@ -582,6 +582,20 @@ def _post_act(user: Any, data: Any, obj: SafetyPost | None) -> tuple[str, str]:
 def _donation_act(user: Any, data: Any, obj: Donation | None) -> tuple[str, str]:
     action = data.get("action", "")
     target = reverse("community:donations")
+    if action == "create_drive":
+        services.create_drive(
+            user,
+            title=data.get("title", ""),
+            purpose=data.get("purpose", ""),
+            goal=data.get("goal", ""),
+            opens_on=_date(data.get("opens_on"), "Opens"),
+            closes_on=_date(data.get("closes_on"), "Closes"),
+        )
+        return target, "Drive created; it shows on the public ledger page."
+    if action == "close_drive":
+        drive = get_object_or_404(Drive, pk=_int(data.get("drive"), "Drive"))
+        services.close_drive(user, drive)
+        return target, "Drive closed."
     if action == "pledge":
         drive = Drive.objects.filter(pk=data.get("drive") or 0).first()
         services.record_pledge(
@@ -796,8 +810,27 @@ def _request_act(user: Any, data: Any, obj: ServiceRequest | None) -> tuple[str,
 
 
 def _survey_act(user: Any, data: Any, obj: Survey | None) -> tuple[str, str]:
-    assert obj is not None
-    services.move_survey(user, obj, data.get("action", ""))
+    action = data.get("action", "")
+    if action == "create":
+        statements = []
+        for line in (data.get("statements") or "").splitlines():
+            code, sep, text = line.partition(":")
+            if line.strip():
+                if not sep:
+                    raise ApplicationError(
+                        "Write each statement as 'code: text', e.g. 'respect: Police treat people with respect.'"
+                    )
+                statements.append((code.strip(), text.strip()))
+        services.create_survey(
+            user,
+            title=data.get("title", ""),
+            introduction=data.get("introduction", ""),
+            statements=statements,
+        )
+        return reverse("community:surveys"), "Survey drafted."
+    if obj is None:
+        raise Http404
+    services.move_survey(user, obj, action)
     return reverse("community:surveys"), "Survey updated."
 
 

@@ -568,3 +568,43 @@ def test_home_page_lists_community_tasks(make_tip, as_user):
     make_tip()
     page = as_user("community_affairs").get("/staff/").content.decode()
     assert "anonymous tips wait for triage" in page
+
+
+@pytest.mark.django_db
+def test_staff_draft_a_survey_and_a_drive_through_the_pages(as_user):
+    from openprecinct.community.models import Drive, Survey
+
+    staff = as_user("community_affairs")
+    bad = staff.post(
+        "/community/surveys/new/",
+        {"action": "create", "title": "Trust", "statements": "no code here"},
+    )
+    assert bad.status_code == 302 and not Survey.objects.exists()
+    staff.post(
+        "/community/surveys/new/",
+        {
+            "action": "create",
+            "title": "Trust",
+            "statements": "safe: I feel safe.\nrespect: Police are respectful.",
+        },
+    )
+    survey = Survey.objects.get()
+    assert [q.code for q in survey.questions.all()] == ["safe", "respect"]
+    staff.post(f"/community/surveys/{survey.pk}/act/", {"action": "publish"})
+    survey.refresh_from_db()
+    assert survey.status == "published"
+    staff.post(
+        "/community/donations/new/",
+        {
+            "action": "create_drive",
+            "title": "Coats",
+            "purpose": "Winter coats",
+            "goal": "2000",
+            "opens_on": "2026-01-01",
+            "closes_on": "2026-02-01",
+        },
+    )
+    drive = Drive.objects.get()
+    staff.post("/community/donations/new/", {"action": "close_drive", "drive": drive.pk})
+    drive.refresh_from_db()
+    assert drive.status == "closed"
