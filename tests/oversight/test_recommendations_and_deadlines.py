@@ -159,3 +159,19 @@ def test_an_answered_recommendation_raises_no_alert(personas):
     rec = _issue_at(member, datetime(2026, 2, 7, 4, 30, tzinfo=UTC), 30)
     services.recommendation_respond(actor=co, recommendation=rec, response="accept")
     assert _kinds(datetime(2026, 4, 1, 12, 0, tzinfo=UTC)) == set()
+
+
+def test_the_nightly_command_raises_each_alert_once(personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    member = personas["oversight_member"]
+    rec = _issue_at(member, datetime(2026, 2, 7, 4, 30, tzinfo=UTC), 30)
+    out = StringIO()
+    with time_machine.travel(datetime(2026, 3, 8, 15, 0, tzinfo=UTC), tick=False):
+        call_command("oversight_deadlines", stdout=out)
+        call_command("oversight_deadlines", stdout=out)
+    text = out.getvalue()
+    assert f"{rec.number}: Response due today (due 2026-03-08)" in text
+    assert text.count("Response due today") == 1 and "0 new deadline alert(s)." in text
