@@ -23,6 +23,10 @@ The importer does more than the baseline (validates every row, projects, assigns
 sector by point-in-polygon, hashes content, quarantines, upserts idempotently); the ratio says
 what that costs or saves.
 
+Target (issue #4): into PostgreSQL at least 3x the baseline's rows per second, with the
+importer's peak memory under 300 MB. The script prints the ratios and the machine's load, and
+exits with status 1 when the target is missed (``--no-postgres`` checks nothing).
+
 Run:  .venv/bin/python benchmarks/import_bench.py [--rows 1000000] [--pg postgres://...]
 """
 
@@ -225,6 +229,17 @@ def run_target(name: str, url: str, csv_path: Path, rows: int, *, rerun: bool) -
     return result
 
 
+TARGET_SPEED = 3.0
+TARGET_PEAK_MB = 300.0
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Import benchmark (generated rows)")
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -248,10 +263,12 @@ def main() -> None:
             f"{size:,.0f} MB, written in {time.perf_counter() - t0:.0f} s",
             flush=True,
         )
+        print(f"load average before: {_load()} ({os.cpu_count()} CPUs)", flush=True)
         if not args.no_sqlite:
             run_target(
                 "SQLite", f"sqlite:///{tmp}/bench.sqlite3", csv_path, args.rows, rerun=args.rerun
             )
+        verdict = 0
         if not args.no_postgres:
             import psycopg
 
@@ -263,12 +280,23 @@ def main() -> None:
                 admin.execute(f"CREATE DATABASE {scratch}")
             url = args.pg.rsplit("/", 1)[0] + f"/{scratch}"
             try:
-                run_target("PostgreSQL", url, csv_path, args.rows, rerun=args.rerun)
+                result = run_target("PostgreSQL", url, csv_path, args.rows, rerun=args.rerun)
+                speed = result["rows_per_s"] / result["baseline_rows_per_s"]
+                ok = speed >= TARGET_SPEED and result["peak_mb"] < TARGET_PEAK_MB
+                print(
+                    f"target (PostgreSQL >= {TARGET_SPEED:.0f}x the baseline, peak < "
+                    f"{TARGET_PEAK_MB:.0f} MB): {'MET' if ok else 'MISSED'} "
+                    f"(x{speed:.2f}, {result['peak_mb']:.0f} MB)",
+                    flush=True,
+                )
+                verdict = 0 if ok else 1
             finally:
                 with psycopg.connect(
                     args.pg.replace("postgres://", "postgresql://", 1), autocommit=True
                 ) as admin:
                     admin.execute(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)")
+        print(f"load average after: {_load()}", flush=True)
+    raise SystemExit(verdict)
 
 
 if __name__ == "__main__":
