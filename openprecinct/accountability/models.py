@@ -6,6 +6,8 @@ The roster (``Officer``) is shared: dispatch, oversight and personnel point at i
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -449,6 +451,13 @@ class IACase(ConfidentialityFlags):
 
     def __str__(self) -> str:
         return f"IA case {self.number}"
+
+    @property
+    def sol_date(self) -> date | None:
+        """The 18-month limit on administrative charges, counted from the incident."""
+        from openprecinct.accountability.sol import sol_date
+
+        return sol_date(self.occurred_on) if self.occurred_on else None
 
 
 # --- tasks, evidence requests, attachments, the timeline ------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from django.urls import reverse
 
@@ -96,3 +98,23 @@ def test_the_public_form_says_what_to_fix(client, db):
     assert r.status_code == 200
     assert "how to reach you" in r.content.decode()
     assert not Complaint.objects.exists()
+
+
+def test_an_ia_case_page_shows_its_18_month_limit(verified_client, personas, officer):
+    from datetime import datetime
+
+    from openprecinct.accountability import services
+
+    case = services.ia_case_open(
+        actor=personas["ia_investigator"],
+        data={
+            "kind": "vehicle_accident",
+            "summary": "RMP collision.",
+            "occurred_at": datetime(2026, 3, 31, 16, tzinfo=UTC),
+            "officer": officer,
+        },
+    )
+    page = verified_client(personas["commanding_officer"]).get(
+        reverse("accountability:ia_case", args=[case.pk])
+    )
+    assert "18-month limit: Thursday 30 September 2027" in page.content.decode()
