@@ -279,7 +279,7 @@ def generate(*, seed: int = 120) -> dict[str, Any]:
     services.move_cohort(ca, cohort, "open_applications")
     apps = [
         services.apply_to_academy(
-            cohort, name=f"Demo applicant {i + 1}", email=f"applicant{i + 1}@example.org"
+            cohort, name=f"{DEMO}Applicant {i + 1}", email=f"applicant{i + 1}@example.org"
         )
         for i in range(8)
     ]
@@ -327,9 +327,6 @@ def generate(*, seed: int = 120) -> dict[str, Any]:
         )
     services.create_volunteer(
         ca, name=f"{DEMO}Volunteer interpreter", roles="Spanish and Arabic interpreting"
-    )
-    Volunteer.objects.filter(name__startswith="Demo applicant").update(
-        name=DEMO + "Academy graduate"
     )
     nxt = services.create_cohort(
         ca,

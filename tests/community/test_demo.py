@@ -21,6 +21,10 @@ def test_the_demo_loads_is_labelled_and_repeats(personas):
     assert Tip.objects.count() == 3 and Survey.objects.get().responses.count() == 106
     call_command("load_demo_community", stdout=io.StringIO())
     assert Event.objects.count() == events
+    from openprecinct.community.models import Volunteer
+
+    assert all(v.name.startswith("[Demo]") for v in Volunteer.objects.all())
+    assert Volunteer.objects.count() == 4
     purge = io.StringIO()
     call_command("community_purge", "--as-of", "2099-01-01", stdout=purge)
     assert "Purged 1 tips" in purge.getvalue()
