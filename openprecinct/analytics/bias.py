@@ -125,10 +125,10 @@ def simulate_feedback_loop(
 
 
 def simulate_feedback_loops(
-    true_rates: Sequence[float],
+    true_rates: Sequence[float] | FloatArray,
     *,
     days: int = 1000,
-    prior: Sequence[float] | None = None,
+    prior: Sequence[float] | FloatArray | None = None,
     corrected: bool = False,
     replications: int = 20,
     seed: int = 2018,

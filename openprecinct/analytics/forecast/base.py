@@ -29,6 +29,10 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
+# What ``_predict`` returns: values, tie-breakers and, optionally, a ranking of its own.
+Prediction = (
+    tuple[FloatArray, tuple[FloatArray, ...]] | tuple[FloatArray, tuple[FloatArray, ...], IntArray]
+)
 BoolArray = npt.NDArray[np.bool_]
 
 _EPOCH = np.datetime64("1970-01-01T00:00:00", "ms")
@@ -361,13 +365,11 @@ class Forecaster:
             )
         out = self._predict(period, past, cells)
         values, tiebreak = out[0], out[1]
-        order = out[2] if len(out) > 2 else None  # type: ignore[misc]
+        order = out[2] if len(out) > 2 else None
         values = np.clip(np.nan_to_num(np.asarray(values, float)), 0.0, None)
         return RiskSurface(self.grid_, period, values, tiebreak, type(self).__name__, order)
 
-    def _predict(
-        self, period: Period, past: Events, cells: IntArray
-    ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+    def _predict(self, period: Period, past: Events, cells: IntArray) -> Prediction:
         raise NotImplementedError
 
     # --------------------------------------------------------------- helpers

@@ -39,6 +39,7 @@ from openprecinct.analytics.forecast.base import (
     Forecaster,
     IntArray,
     Period,
+    Prediction,
     check_param,
     observed_days,
 )
@@ -611,9 +612,7 @@ class BlendForecast(Forecaster):
         se = float(g.std(ddof=1) / math.sqrt(g.size))
         return bool(g.mean() > max(float(self.one_se) * se, float(self.margin)))
 
-    def _predict(
-        self, period: Period, past: Events, cells: IntArray
-    ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+    def _predict(self, period: Period, past: Events, cells: IntArray) -> Prediction:
         w = self._learn(period.days)
         cpast, ccells = self._context_past
         x = self._features(
