@@ -114,6 +114,78 @@ def check_reply_rate(reference: str, window: int) -> None:
         raise RateLimited("Too many messages on this tip just now. Please wait ten minutes.")
 
 
+def check_public_form_rate(form: str, address: str | None, *, limit: int = 20) -> None:
+    """RSVPs, feedback, applications, survey answers and service requests: the same salted,
+    expiring bucket as tips, so a script cannot fill an event or stuff the survey."""
+    window = _window()
+    if not _count(f"community:form:{form}:{window}:{client_bucket(address, window)}", limit):
+        raise RateLimited("Too many submissions from here just now. Please wait ten minutes.")
+
+
+class MemoryOnlyUploadHandler:
+    """Keep a tipster's photos in memory only: Django would otherwise write uploads over
+    2.5 MB to a temporary file, with their EXIF and GPS, before the view could strip them.
+    Anything past the size limit is dropped (and then refused by ``strip_image``)."""
+
+    chunk_size = 64 * 1024
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        self.request = request
+        self.buffer: io.BytesIO | None = None
+        self.kept = 0
+        self.field_name = ""
+        self.file_name = ""
+        self.content_type = ""
+        self.charset: str | None = None
+        self.content_type_extra: dict[str, Any] | None = None
+
+    def handle_raw_input(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def new_file(
+        self,
+        field_name: str,
+        file_name: str,
+        content_type: str,
+        content_length: int | None,
+        charset: str | None = None,
+        content_type_extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.field_name, self.file_name, self.content_type = field_name, file_name, content_type
+        self.charset, self.content_type_extra = charset, content_type_extra
+        self.buffer = io.BytesIO()
+        self.kept = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        assert self.buffer is not None
+        room = MAX_ATTACHMENT_BYTES + 1 - self.kept
+        if room > 0:
+            self.buffer.write(raw_data[:room])
+            self.kept += min(room, len(raw_data))
+        return None
+
+    def file_complete(self, file_size: int) -> Any:
+        from django.core.files.uploadedfile import InMemoryUploadedFile
+
+        assert self.buffer is not None
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            file=self.buffer,
+            field_name=self.field_name,
+            name="photo",
+            content_type=self.content_type,
+            size=self.kept,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
+
+    def upload_complete(self) -> None:
+        return None
+
+    def upload_interrupted(self) -> None:
+        return None
+
+
 def anonymous_route(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Run ``view`` with no trace of who is calling (see the module docstring)."""
 

@@ -94,6 +94,7 @@ def tip_form(request: HttpRequest) -> HttpResponse:
     refused = _refuse_cross_site(request)
     if refused:
         return refused
+    request.upload_handlers = [anonymity.MemoryOnlyUploadHandler(request)]
     data = request.POST
     try:
         anonymity.read_form_token(data.get("token", ""), "tip")
@@ -257,6 +258,7 @@ def service_request_form(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         data = request.POST
         try:
+            anonymity.check_public_form_rate("service", request.META.get("REMOTE_ADDR"))
             sr = services.submit_service_request(
                 service_code=data.get("service_code", ""),
                 description=data.get("description", ""),
@@ -302,6 +304,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = request.POST.get("form")
         try:
+            anonymity.check_public_form_rate("event", request.META.get("REMOTE_ADDR"))
             if form == "rsvp":
                 try:
                     party = int(request.POST.get("party_size") or 1)
@@ -342,6 +345,7 @@ def rsvp_cancel(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     if request.method == "POST":
         try:
+            anonymity.check_public_form_rate("rsvp-cancel", request.META.get("REMOTE_ADDR"))
             row = services.cancel_rsvp(request.POST.get("code", "")[:32])
             context["cancelled"] = row.event
         except ApplicationError as exc:
@@ -436,6 +440,7 @@ def academy_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         data = request.POST
         try:
+            anonymity.check_public_form_rate("academy", request.META.get("REMOTE_ADDR"), limit=5)
             services.apply_to_academy(
                 cohort,
                 name=data.get("name", ""),
@@ -471,6 +476,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         answers: dict[int, int] = {}
         try:
+            anonymity.check_public_form_rate("survey", request.META.get("REMOTE_ADDR"), limit=10)
             for q in instrument.questions.all():
                 raw = request.POST.get(f"q{q.pk}", "")
                 if raw:

@@ -315,6 +315,7 @@ def test_tip_submission_is_rate_limited_without_storing_the_address(monkeypatch)
     from openprecinct.community import anonymity
 
     monkeypatch.setattr(anonymity, "BUCKET_TIPS_PER_WINDOW", 2)
+    monkeypatch.setattr(anonymity, "_window", lambda now=None: 7)  # no window boundary mid-test
     client = Client()
     codes = []
     for _ in range(3):
@@ -413,3 +414,41 @@ def test_an_error_report_from_the_tip_line_carries_no_identity(monkeypatch):
             text += ExceptionReporter(request, *record.exc_info).get_traceback_text()
         for needle in NEEDLES:
             assert needle not in text, needle
+
+
+@pytest.mark.django_db
+def test_large_photos_never_touch_the_disk_and_are_refused_clearly(monkeypatch):
+    from django.core.files import uploadedfile
+
+    def no_temp_files(*args, **kwargs):
+        raise AssertionError("a tip upload was written to a temporary file")
+
+    monkeypatch.setattr(uploadedfile.TemporaryUploadedFile, "__init__", no_temp_files)
+    client = Client()
+    token = re.search(
+        r'name="token" value="([^"]+)"', client.get("/portal/community/tips/").content.decode()
+    ).group(1)
+    big = io.BytesIO(_jpeg_with_gps() + b"\0" * (6 * 1024 * 1024))
+    big.name = "big.jpg"
+    response = client.post(
+        "/portal/community/tips/",
+        {"token": token, "narrative": "Photo of the stolen bikes behind the mall.", "photos": big},
+    )
+    assert response.status_code == 400 and "5 MB or smaller" in response.content.decode()
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.django_db
+def test_public_forms_are_rate_limited(make_event, monkeypatch):
+    from openprecinct.community import anonymity
+
+    monkeypatch.setattr(anonymity, "_window", lambda now=None: 7)  # no window boundary mid-test
+    event = make_event(capacity=100)
+    client = Client()
+    codes = [
+        client.post(
+            f"/portal/community/events/{event.pk}/", {"form": "rsvp", "name": f"P{i}"}
+        ).status_code
+        for i in range(22)
+    ]
+    assert codes[:20] == [200] * 20 and codes[20] == 400
