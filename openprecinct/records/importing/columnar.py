@@ -110,8 +110,9 @@ class Column:
     def mapped(cls, codes: IntArray, uniques_py: Sequence[Any]) -> Column:
         """Rows that take the values of a small table of distinct values."""
         py_u = objects(uniques_py)
-        canon_u = objects([canonical(v) for v in py_u])
-        copy_u = objects([copy_text(v) for v in py_u])
+        texts = [_texts(v) for v in uniques_py]
+        canon_u = objects([t[0] for t in texts])
+        copy_u = objects([t[1] for t in texts])
         return cls(py_u[codes], canon_u[codes], copy_u[codes])
 
     @classmethod
@@ -154,6 +155,18 @@ class Column:
 
 
 _NO_TIME = np.iinfo(np.int64).min
+_TEXTS: dict[tuple[type, Any], tuple[str, str]] = {}
+
+
+def _texts(value: Any) -> tuple[str, str]:
+    """(digest text, COPY text) of a value, remembered (a bounded cache)."""
+    key = (value.__class__, value)
+    found = _TEXTS.get(key)
+    if found is None:
+        found = (canonical(value), copy_text(value))
+        if len(_TEXTS) < MEMO_LIMIT:
+            _TEXTS[key] = found
+    return found
 
 
 class ColumnBatch:
@@ -243,18 +256,33 @@ class ObjectCells:
             return None
 
 
+MEMO_LIMIT = 100_000  # remembered parses per column (dates, codes, texts repeat across batches)
+
+
 def per_value(
-    codes: IntArray, uniques: list[str], parse: Callable[[str], Any]
+    codes: IntArray,
+    uniques: list[str],
+    parse: Callable[[str], Any],
+    memo: dict[str, tuple[Any, bool]] | None = None,
 ) -> tuple[list[Any], BoolArray]:
-    """``parse`` of each distinct value; rows whose value it refuses are flagged."""
+    """``parse`` of each distinct value; rows whose value it refuses are flagged.
+
+    ``memo`` remembers the parses of earlier batches (bounded by :data:`MEMO_LIMIT`).
+    """
     out: list[Any] = []
     bad_u = np.zeros(len(uniques) + 1, dtype=bool)
+    memo = {} if memo is None else memo
     for k, value in enumerate(uniques):
-        try:
-            out.append(parse(value))
-        except RowError:
-            out.append(None)
-            bad_u[k] = True
+        known = memo.get(value)
+        if known is None:
+            try:
+                known = (parse(value), False)
+            except RowError:
+                known = (None, True)
+            if len(memo) < MEMO_LIMIT:
+                memo[value] = known
+        out.append(known[0])
+        bad_u[k] = known[1]
     return out, bad_u[codes]
 
 
@@ -345,6 +373,9 @@ _TEXT_FIELDS = (  # model field, source column, length
 )
 
 
+_DAYS: dict[tuple[date, str], tuple[int, bool]] = {}
+
+
 class _Days:
     """Local dates to UTC seconds of their midnight, and the days a clock change happens on."""
 
@@ -354,10 +385,15 @@ class _Days:
         for k, day in enumerate(days):
             if day is None:
                 continue
-            start = datetime.combine(day, time(0, 0), tzinfo=tz)
-            end = datetime.combine(day, time(23, 59, 59), tzinfo=tz)
-            midnight[k] = int(start.timestamp())
-            shifting[k] = start.utcoffset() != end.utcoffset()
+            key = (day, str(tz))
+            found = _DAYS.get(key)
+            if found is None:
+                start = datetime.combine(day, time(0, 0), tzinfo=tz)
+                end = datetime.combine(day, time(23, 59, 59), tzinfo=tz)
+                found = (int(start.timestamp()), start.utcoffset() != end.utcoffset())
+                if len(_DAYS) < MEMO_LIMIT:
+                    _DAYS[key] = found
+            midnight[k], shifting[k] = found
         self.midnight = midnight
         self.shifting = shifting
 
@@ -390,7 +426,13 @@ def _moments(
 
 
 def parse_complaints(
-    get: Callable[[str], ObjArray], n: int, *, source: str, tz: Any, boundaries: Any
+    get: Callable[[str], Any],
+    n: int,
+    *,
+    source: str,
+    tz: Any,
+    boundaries: Any,
+    memo: dict[str, dict[str, tuple[Any, bool]]] | None = None,
 ) -> tuple[dict[str, Column], BoolArray]:
     """The incident fields of ``n`` complaint rows, and the rows flagged for the row parser.
 
@@ -400,10 +442,11 @@ def parse_complaints(
     """
     flagged = np.zeros(n, dtype=bool)
     cols: dict[str, Column] = {}
+    memo = {} if memo is None else memo
 
     def parsed(column: str, parse: Callable[[str], Any]) -> tuple[IntArray, list[Any]]:
         codes, uniques = get(column).factorized()
-        values, refused = per_value(codes, uniques, parse)
+        values, refused = per_value(codes, uniques, parse, memo.setdefault(column, {}))
         flagged[refused] = True
         return codes, values
 

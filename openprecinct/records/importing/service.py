@@ -233,6 +233,7 @@ class _Importer:
         # No record of this source yet: every key is new, none needs looking up.
         self.fresh = not schema.model.objects.filter(source=schema.source).exists()
         self.bulk: BulkLoad | None = None
+        self.memo: dict[str, dict[str, tuple[Any, bool]]] = {}  # parses of distinct values
 
     # -- passes ----------------------------------------------------------------------------
     def prepass_groups(self) -> None:
@@ -392,7 +393,12 @@ class _Importer:
             return blank if i is None else block.cells(i, lo, hi)
 
         cols, flagged = columnar.parse_complaints(
-            get, n, source=self.schema.source, tz=NEW_YORK, boundaries=self.boundaries
+            get,
+            n,
+            source=self.schema.source,
+            tz=NEW_YORK,
+            boundaries=self.boundaries,
+            memo=self.memo,
         )
         good = columnar.ColumnBatch(cols, block.lines[lo:hi]).take(np.flatnonzero(~flagged))
         good.compute_digests(self.writer.fields)
