@@ -288,7 +288,7 @@ def test_measures_of_hidden_or_small_counts_are_withheld():
 def test_the_weekly_trend_is_suppressed_together_with_compstat(client, db):
     from datetime import timedelta
 
-    from tests.portal.conftest import BURGLARY, DAY, incident
+    from tests.portal.factories import BURGLARY, DAY, incident
 
     # weeks of 9, 2 (hidden), 7 and 6 burglaries end the trend: CompStat shows 24 for the
     # 28 days, so the 2 could be worked out unless another of the first three weeks goes too

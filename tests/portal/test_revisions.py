@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from openprecinct.portal.privacy import SUPPRESSED
-from tests.portal.conftest import BURGLARY, ROBBERY, incident
+from tests.portal.factories import BURGLARY, ROBBERY, incident
 from tests.portal.htmltables import csv_rows, page_tables
 
 pytestmark = pytest.mark.django_db
