@@ -167,6 +167,11 @@ def can_flag_hazard(user: Any) -> bool:
     return _has(user, *SWORN_FIELD, R.DISPATCHER)
 
 
+def can_review_hazards(user: Any) -> bool:
+    """Keep or retire a premise hazard flag at its review date: supervisors only."""
+    return _has(user, *SUPERVISORS)
+
+
 def can_view_response_times(user: Any) -> bool:
     return _has(user, R.DISPATCHER, R.CRIME_ANALYST, *SUPERVISORS)
 
