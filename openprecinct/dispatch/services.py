@@ -917,6 +917,25 @@ def hazard_create(
     return hazard
 
 
+def hazard_review(*, actor: User, hazard: Hazard, keep: bool, months: int = 12) -> Hazard:
+    """A supervisor's review: keep the flag for another period, or retire it."""
+    _require(perms.can_review_hazards(actor), "Only a supervisor reviews hazard flags.")
+    _require(hazard.retired_at is None, "This hazard flag is already retired.")
+    _require(1 <= months <= 24, "Keep a flag for 1 to 24 months at a time.")
+    with transaction.atomic():
+        if keep:
+            hazard.review_by = timezone.localdate() + timedelta(days=30 * months)
+        else:
+            hazard.retired_at = timezone.now()
+        hazard.save(update_fields=["review_by", "retired_at"])
+        audit_record(
+            action="dispatch.hazard.review",
+            obj=hazard,
+            details={"kept": keep, "review_by": hazard.review_by.isoformat()},
+        )
+    return hazard
+
+
 def bolo_create(
     *,
     actor: User,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("mobile/self-initiate/", views.mobile_self_initiate, name="mobile_self_initiate"),
     path("mobile/map/", views.mobile_map, name="mobile_map"),
     path("bolos/", views.bolos, name="bolos"),
+    path("hazards/", views.hazards, name="hazards"),
     path("response-times/", views.response_times, name="response_times"),
     path("patrol/", views.patrol, name="patrol"),
 ]

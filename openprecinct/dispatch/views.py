@@ -24,6 +24,7 @@ from openprecinct.dispatch.models import (
     Call,
     CallType,
     Disposition,
+    Hazard,
     HazardCategory,
     Priority,
     Source,
@@ -397,6 +398,34 @@ def bolos(request: HttpRequest) -> HttpResponse:
         request,
         "dispatch/bolos.html",
         {"bolos": selectors.live_bolos().select_related("created_by"), "kinds": Bolo.Kind.choices},
+    )
+
+
+# --- hazard flags -----------------------------------------------------------------------------
+def hazards(request: HttpRequest) -> HttpResponse:
+    """Every live hazard flag with its source, author and review date; overdue ones first.
+    Unreviewed flags are a bias and liability risk, so supervisors keep or retire them here."""
+    user: Any = request.user
+    if not (perms.can_review_hazards(user) or perms.can_flag_hazard(user)):
+        return forbidden(request)
+    if request.method == "POST":
+        hazard = get_object_or_404(Hazard, pk=request.POST.get("hazard") or 0)
+        try:
+            services.hazard_review(actor=user, hazard=hazard, keep=request.POST.get("keep") == "1")
+            messages.success(request, "Reviewed.")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("dispatch:hazards"))
+    today = timezone.localdate()
+    flags = (
+        Hazard.objects.filter(retired_at__isnull=True)
+        .select_related("author")
+        .order_by("review_by")
+    )
+    return render(
+        request,
+        "dispatch/hazards.html",
+        {"flags": flags, "today": today, "can_review": perms.can_review_hazards(user)},
     )
 
 

@@ -183,3 +183,23 @@ def test_the_console_and_the_calls_api_take_the_same_queries_however_busy(
     ]
     assert many == few
     assert few[0] <= 15 and few[1] <= 10  # 13 and 8 when written
+
+
+def test_a_sergeant_keeps_or_retires_hazard_flags_and_officers_cannot(client, people):
+    flag = services.hazard_create(
+        actor=people["patrol_officer"],
+        address="5 Bay St",
+        category="dog",
+        guidance="Dog",
+        source="call X",
+    )
+    login_verified(client, people["patrol_officer"])
+    assert "5 Bay St" in client.get(reverse("dispatch:hazards")).content.decode()
+    client.post(reverse("dispatch:hazards"), {"hazard": flag.pk, "keep": "0"})
+    flag.refresh_from_db()
+    assert flag.retired_at is None
+    login_verified(client, people["sergeant"])
+    client.post(reverse("dispatch:hazards"), {"hazard": flag.pk, "keep": "0"})
+    flag.refresh_from_db()
+    assert flag.retired_at is not None
+    assert "5 Bay St" not in client.get(reverse("dispatch:hazards")).content.decode()
