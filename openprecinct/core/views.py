@@ -176,4 +176,15 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    import sys
+
+    from openprecinct.core.resilience import DatabaseUnavailableMiddleware
+
+    exc = sys.exc_info()[1]
+    if exc is not None:  # a lost database (also in middleware, before any view): 503, plain
+        unavailable = DatabaseUnavailableMiddleware(lambda r: HttpResponse()).process_exception(
+            request, exc
+        )
+        if unavailable is not None:
+            return unavailable
     return render(request, "500.html", status=500)

@@ -63,3 +63,39 @@ def test_json_log_lines_are_one_object_with_escaped_newlines():
     assert "\n" not in line
     payload = json.loads(line)
     assert payload["msg"] == "user bob\r\nFAKE ENTRY" and payload["level"] == "WARNING"
+
+
+def test_a_lost_database_answers_503_not_500(client, make_user, monkeypatch):
+    from django.db import OperationalError
+
+    from openprecinct.records import views
+    from tests.conftest import login_verified
+
+    login_verified(client, make_user("clerk", "records_clerk"))
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection to server was lost")
+
+    monkeypatch.setattr(views.ImportRun.objects, "order_by", down)
+    page = client.get("/records/imports/")
+    assert page.status_code == 503 and page["Retry-After"] == "5"
+    assert b"Traceback" not in page.content
+
+
+def test_public_pages_are_cached_until_any_change(client, settings, make_user):
+    from django.core.cache import cache
+
+    from openprecinct.core.audit import audit_record
+
+    cache.clear()
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    first = client.get("/api/v1/public/boundaries/")
+    assert first.status_code == 200 and "X-Page-Cache" not in first
+    second = client.get("/api/v1/public/boundaries/")
+    assert second["X-Page-Cache"] == "hit" and second.content == first.content
+    audit_record(action="test.change", object_type="test")  # any change: a new data version
+    assert "X-Page-Cache" not in client.get("/api/v1/public/boundaries/")
+    # never for signed-in users or staff pages
+    client.cookies["sessionid"] = "x"
+    assert "X-Page-Cache" not in client.get("/api/v1/public/boundaries/")
+    cache.clear()

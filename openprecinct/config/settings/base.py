@@ -42,9 +42,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "openprecinct.core.metrics.MetricsMiddleware",
+    "openprecinct.core.resilience.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "openprecinct.core.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -287,6 +289,21 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- backup and restore (openprecinct backup / restore): the stored files besides the database
 OPENPRECINCT_BACKUP_FILE_SETS = ["openprecinct.config.backup_files:evidence_files"]
+
+# --- performance ---
+# Anonymous public pages (portal, public API) are cached whole, keyed by the audit log's sequence
+# number, so a change anywhere shows at once (openprecinct/core/pagecache.py). 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env.get_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0)
+# A shared cache for all web workers when Redis is there (OPENPRECINCT_CACHE_URL=redis://...);
+# otherwise each process keeps its own in memory.
+_CACHE_URL = env.get("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # --- operations: health, metrics ---
 # /metrics (Prometheus) answers requests from the loopback interface, or with

@@ -6,6 +6,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # test speed only
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+PUBLIC_PAGE_CACHE_SECONDS = 0  # tests see every change at once; the cache has its own tests
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
