@@ -62,7 +62,7 @@ def test_round_trip_reproduces_counts_and_hashes(populated, settings, tmp_path):
     # A fresh file store and a database that changed since: the restore replaces it.
     settings.OPENPRECINCT_EVIDENCE_STORAGE = f"file://{tmp_path / 'store-b'}"
     Incident.objects.filter(source_key__startswith="C00000").delete()
-    with pytest.raises(CommandError, match="not empty"):
+    with pytest.raises(CommandError, match="in use"):
         call_command("restore", str(archive), verbosity=0)
     call_command("restore", str(archive), "--replace", verbosity=0)
 
