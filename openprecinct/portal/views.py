@@ -237,10 +237,15 @@ def methodology(request: HttpRequest) -> HttpResponse:
         if table.available:
             ledgers.append({"slug": slug, "title": DATASETS[slug].title, **table.ledger})
     points = datasets.map_points(datasets.parse_params("map-points", {}))
+    records = points["privacy"]["records"]
+    total = sum(r["records"] for r in records)
+    shares = [{**r, "share": round(100 * r["records"] / total, 1)} for r in records]
     return render(
         request,
         "portal/methodology.html",
         {
+            "map_ledger": shares,
+            "map_total": total,
             "rules": _rules(),
             "rule_text": privacy.RULE_TEXT,
             "ledgers": ledgers,

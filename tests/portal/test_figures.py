@@ -70,3 +70,10 @@ def test_methodology_figures_equal_the_ledgers_of_the_downloads(client, precinct
     )
     assert row in html
     assert ledger["cells_suppressed"] > 0
+
+
+def test_the_methodology_says_what_share_of_the_maps_records_was_withheld(client, precinct_records):
+    html = client.get("/portal/methodology/").content.decode()
+    # 55 records in the window: 46 block, 3 offset, 5 counted only, 1 sealed
+    assert "55 records of the precinct in the window" in html
+    assert '<td>sealed record</td><td class="num">1</td><td class="num">1.8%</td>' in html
