@@ -103,6 +103,7 @@ def test_the_public_map_draws_the_published_points_only(live_server, browser, po
     from django.core.cache import cache
 
     cache.clear()
+    browser.get_log("browser")  # judge only this page's console
     browser.get(live_server.url + "/portal/map/")
     loaded = WebDriverWait(browser, 20).until(
         lambda b: b.execute_script("return document.getElementById('portal-map').dataset.loaded")
@@ -112,6 +113,8 @@ def test_the_public_map_draws_the_published_points_only(live_server, browser, po
         "return document.querySelectorAll('#portal-map path.leaflet-interactive').length"
     )
     assert markers >= 11
+    severe = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert severe == []  # nothing refused by the Content-Security-Policy, no script error
     shot(browser, "portal-map")
     browser.set_window_size(390, 844)  # a phone
     browser.get(live_server.url + "/portal/compstat/")
