@@ -60,6 +60,7 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
     allegations = serializers.SerializerMethodField()
     days_to_limit = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    source_note = serializers.SerializerMethodField()
 
     class Meta:
         model = Complaint
@@ -89,6 +90,7 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
             "victim_protected",
             "allegations",
             "allowed_actions",
+            "source_note",
         ]
         read_only_fields = fields
 
@@ -101,6 +103,12 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
         from openprecinct.accountability.sol import today
 
         return (obj.sol_date - today()).days if obj.sol_date else None
+
+    def get_source_note(self, obj: Complaint) -> str:
+        """The selection bias of an imported CCRB record (empty for the precinct's own cases)."""
+        from openprecinct.accountability.ccrb import BIAS_NOTES
+
+        return BIAS_NOTES.get(obj.source, "")
 
     def get_allowed_actions(self, obj: Complaint) -> list[str]:
         return services.allowed_complaint_actions(self.context["request"].user, obj)

@@ -205,3 +205,15 @@ def test_the_full_propublica_file_reconciles_with_sources_md(db):
     assert Officer.objects.filter(source_key__startswith="propublica:").count() == 3996
     again = summary(import_ccrb_file(SHARED / "ccrb_allegations.csv.gz", "propublica"))
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 33358 - 631)
+
+
+def test_the_api_carries_the_selection_bias_note_with_imported_records(
+    pp_file, personas, verified_client
+):
+    import_ccrb_file(pp_file, "propublica", precinct=120)
+    client = verified_client(personas["commanding_officer"])
+    rows = client.get("/api/v1/accountability/complaints/", {"source": "ccrb_propublica"}).json()
+    assert rows["count"] == 1
+    assert "at least one substantiated allegation" in rows["results"][0]["source_note"]
+    page = client.get("/accountability/complaints/", {"source": "ccrb_propublica"}).content.decode()
+    assert "Selection bias" in page
