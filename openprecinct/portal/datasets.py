@@ -127,6 +127,19 @@ def _unavailable(slug: str, title: str, columns: tuple[Column, ...], module: str
 APP_CACHE_SECONDS = 60
 
 
+def app_version(label: str) -> str:
+    """Rows and highest id of every table of an app: a new or deleted row shows at once; an
+    edit in place shows within :data:`APP_CACHE_SECONDS`."""
+    from django.apps import apps
+    from django.db.models import Count, Max
+
+    parts = []
+    for model in apps.get_app_config(label).get_models():
+        agg = model._default_manager.aggregate(n=Count("pk"), m=Max("pk"))
+        parts.append((model._meta.label, agg["n"], str(agg["m"])))
+    return content_version(parts)
+
+
 def _from_app(module: str, function: str) -> Callable[[], Any] | None:
     """The app's contract-5 function, its answer cached for a minute (the apps' own tables
     carry no version the portal could key on), or None when the app publishes nothing yet."""
@@ -141,7 +154,7 @@ def _from_app(module: str, function: str) -> Callable[[], Any] | None:
         return None
 
     def cached() -> Any:
-        key = f"portal:app:{module}.{function}"
+        key = f"portal:app:{module}.{function}:{app_version(module.split('.')[0])}"
         raw = cache.get(key)
         if raw is None:
             raw = fn()

@@ -262,3 +262,10 @@ def test_recommendations_from_the_oversight_committee_with_the_departments_answe
     tables, _ = page_tables(page)
     table = next(t for t in tables if t["dataset"] == "recommendations")
     assert table["rows"] == [list(r.values()) for r in rows]
+
+
+def test_a_new_row_in_an_app_shows_at_once_despite_the_cache(client):
+    assert _rows(client, "calls-for-service") == []
+    for i in range(5):
+        _call(f"N{i}")
+    assert [r["calls"] for r in _rows(client, "calls-for-service")] == ["5"]
