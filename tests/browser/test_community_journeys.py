@@ -4,7 +4,9 @@ passphrase and answers it."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -22,6 +24,28 @@ from openprecinct.community.models import Rsvp, Tip, TipMessage
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = (390, 844)
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_axe_violations(browser) -> list[tuple[str, str]]:
+    """axe-core on the current page: the serious and critical violations, if axe is installed."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `make setup` (npm ci installs it)")
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    browser.set_script_timeout(60)
+    result = browser.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        # base.html's flash-message list puts role=status on its <li> (reported to the
+        # integrator; not this app's template): judged elsewhere, left out here.
+        "axe.run({exclude: [['ul.messages']]}, {resultTypes: ['violations']})"
+        ".then(function (r) { done(JSON.stringify(r.violations)); })"
+        ".catch(function (e) { done(JSON.stringify([{id: 'axe-error', impact: 'critical', help: String(e)}])); });"
+    )
+    return [
+        (v["id"], v["help"], [n.get("html", "")[:160] for n in v.get("nodes", [])[:3]])
+        for v in json.loads(result)
+        if v.get("impact") in ("serious", "critical")
+    ]
 
 
 def wait(browser, condition, seconds=20):
@@ -81,6 +105,7 @@ def test_a_resident_rsvps_sends_a_tip_and_reads_the_reply_on_a_phone(
         browser.find_element(By.CSS_SELECTOR, "#rsvp-form button[type=submit]").click()
         wait(browser, lambda b: b.find_elements(By.ID, "rsvp-done"))
         shot(browser, "phone-rsvp-done")
+        assert serious_axe_violations(browser) == []
         assert Rsvp.objects.get(event=event).party_size == 2
 
         # --- the resident sends a tip and keeps the tip ID and passphrase ---------------------
@@ -95,6 +120,7 @@ def test_a_resident_rsvps_sends_a_tip_and_reads_the_reply_on_a_phone(
             "A grey van parks behind the laundromat on Bay St every night and people buy drugs from it."
         )
         shot(browser, "phone-tip-form")
+        assert serious_axe_violations(browser) == []
         # tap the middle of the map to mark the place
         browser.execute_script(
             "var m = document.getElementById('map'); m.scrollIntoView();"
@@ -108,6 +134,7 @@ def test_a_resident_rsvps_sends_a_tip_and_reads_the_reply_on_a_phone(
         reference = browser.find_element(By.ID, "tip-reference").text
         passphrase = browser.find_element(By.ID, "tip-passphrase").text
         shot(browser, "phone-tip-receipt")
+        assert serious_axe_violations(browser) == []
         assert browser.get_cookies() == []  # the tip pages set no cookie at all
         tip = Tip.objects.get()
         assert tip.latitude is not None and tip.narrative_original.startswith("A grey van")
@@ -128,6 +155,8 @@ def test_a_resident_rsvps_sends_a_tip_and_reads_the_reply_on_a_phone(
     staff.find_element(By.CSS_SELECTOR, "#reply-form button[type=submit]").click()
     wait(staff, lambda b: "Which nights" in b.find_element(By.ID, "tip-messages").text)
     shot(staff, "staff-replied")
+    found = serious_axe_violations(staff)
+    assert found == [], str(found)
 
     # --- the resident comes back, reads the reply and answers ------------------------------
     browser.get_log("browser")
@@ -141,6 +170,7 @@ def test_a_resident_rsvps_sends_a_tip_and_reads_the_reply_on_a_phone(
         browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
         wait(browser, lambda b: "Which nights" in b.find_element(By.ID, "messages").text)
         shot(browser, "phone-reads-reply")
+        assert serious_axe_violations(browser) == []
         browser.find_element(By.ID, "body").send_keys("Thursdays and Fridays after 11pm.")
         browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
         wait(browser, lambda b: "Thursdays and Fridays" in b.find_element(By.ID, "messages").text)
