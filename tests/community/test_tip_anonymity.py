@@ -174,11 +174,8 @@ def test_the_sentinel_never_reaches_the_database_logs_cache_or_files(tmp_path, c
     dump = _database_dump()
     audit = "\n".join(repr(e.__dict__) for e in AuditEntry.objects.all())
     logs = log_file.read_text(errors="replace")
-    data_dir = (
-        _files_text(Path(settings.OPENPRECINCT_DATA_DIR))
-        if hasattr(settings, "OPENPRECINCT_DATA_DIR")
-        else ""
-    )
+    # the data directory holds uploads, exports and (on SQLite) the database file itself
+    data_dir = _files_text(Path(settings.DATA_DIR))
     stored_photos = b"".join(bytes(a.data) for a in TipAttachment.objects.all()).decode("latin-1")
     assert "Castleton and Bay" in dump  # the dump is real: it holds the tip's own words
     assert "community_tip" in logs  # and the log holds every SQL statement, with parameters
