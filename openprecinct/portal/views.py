@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -66,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
     def maybe(name: str) -> str:
         try:
             return reverse(name)
-        except Exception:
+        except NoReverseMatch:  # the app that serves it is not installed
             return ""
 
     return render(
