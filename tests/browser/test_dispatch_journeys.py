@@ -1,6 +1,8 @@
 """Dispatch journeys in a real browser: a dispatcher enters and assigns a call on the
 console; the officer on the assigned car works it and clears it on the phone view."""
 
+import importlib
+
 import pytest
 from selenium.common.exceptions import (
     NoSuchElementException,
@@ -12,9 +14,21 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from openprecinct.dispatch import services
-from openprecinct.dispatch.models import Call
+from openprecinct.dispatch.models import Call, CallType
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def radio_codes(transactional_db):
+    """The radio codes are data loaded by a migration; an earlier transactional test's flush
+    empties that table, so load them again the way the migration does."""
+    from django.apps import apps
+
+    if not CallType.objects.exists():
+        importlib.import_module("openprecinct.dispatch.migrations.0002_load_radio_codes").load(
+            apps, None
+        )
 
 
 def wait(browser, condition, seconds=20):
