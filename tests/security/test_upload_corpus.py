@@ -59,6 +59,7 @@ def test_importer_refuses_the_corpus_in_one_line(tmp_path, name, data, message):
     assert Incident.objects.count() == 0
 
 
+@pytest.mark.slow
 def test_import_page_refuses_the_corpus_and_keeps_no_file(client, make_user, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
