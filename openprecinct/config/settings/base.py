@@ -195,7 +195,9 @@ LOG_FORMAT = (env.get("LOG_FORMAT", "plain") or "plain").lower()
 if LOG_FORMAT not in {"plain", "json"}:
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured(f"OPENPRECINCT_LOG_FORMAT must be plain or json. Got {LOG_FORMAT!r}.")
+    raise ImproperlyConfigured(
+        f"OPENPRECINCT_LOG_FORMAT must be plain or json. Got {LOG_FORMAT!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
