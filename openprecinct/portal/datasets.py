@@ -701,7 +701,7 @@ def build_response_times(params: dict[str, Any]) -> PublicTable:
     if fn is None:
         return _unavailable("response-times", "Response times", RESPONSE_COLUMNS, "dispatch")
     rows = groups([dict(r) for r in fn()])
-    return _finish(
+    table_ = _finish(
         "response-times",
         "Response times (NYC Admin. Code §14-149)",
         RESPONSE_COLUMNS,
@@ -717,6 +717,22 @@ def build_response_times(params: dict[str, Any]) -> PublicTable:
         # (complementary) leaves its medians; a small or suppressed count withholds them
         measure_floor=dict.fromkeys(_RESPONSE_MEASURES, "calls"),
     )
+    table_.notes.extend(_dispatch_notes())
+    return table_
+
+
+def _dispatch_notes() -> list[str]:
+    """Say so when the calls include the demo's generated ones (no real 911 data ships)."""
+    try:
+        from openprecinct.dispatch.models import Call
+    except ImportError:
+        return []
+    if Call.objects.filter(is_generated=True).exists():
+        return [
+            "Includes generated demo calls: OpenPrecinct ships no real 911 records, so the "
+            "demo calls are simulated from the precinct's real crime records."
+        ]
+    return []
 
 
 CALLS_COLUMNS = (
@@ -728,16 +744,17 @@ CALLS_COLUMNS = (
 
 
 def build_calls(params: dict[str, Any]) -> PublicTable:
-    return _app_table(
+    result = _app_table(
         "calls-for-service",
         "Calls for service",
         CALLS_COLUMNS,
         "dispatch.public",
         "calls_for_service",
-        prepare=lambda rows: sorted(
-            rows, key=lambda r: (r["month"], r["sector"], r["call_type"]), reverse=False
-        ),
+        prepare=lambda rows: sorted(rows, key=lambda r: (r["month"], r["sector"], r["call_type"])),
     )
+    if result.available:
+        result.notes.extend(_dispatch_notes())
+    return result
 
 
 COMPLAINT_COLUMNS = (

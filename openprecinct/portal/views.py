@@ -180,6 +180,7 @@ def _simple(template: str, *sections: tuple[str, str]) -> Any:
         blocks = []
         for slug, chart in sections:
             block = _block(slug, {})
+            block["show_notes"] = True
             if chart and block["table"].rows:
                 x, y, title = chart.split("|")
                 block["svg"] = charts.bar_svg(

@@ -269,3 +269,15 @@ def test_a_new_row_in_an_app_shows_at_once_despite_the_cache(client):
     for i in range(5):
         _call(f"N{i}")
     assert [r["calls"] for r in _rows(client, "calls-for-service")] == ["5"]
+
+
+def test_generated_demo_calls_are_labelled_as_such(client):
+    from openprecinct.dispatch.models import Call
+
+    for i in range(5):
+        _call(f"D{i}")
+    assert b"generated demo calls" not in client.get("/portal/calls/").content
+    Call.objects.filter(number="D0").update(is_generated=True)
+    _call("D9")  # a new row: the figures are rebuilt
+    for page in ("/portal/calls/", "/portal/response-times/"):
+        assert b"generated demo calls" in client.get(page).content
