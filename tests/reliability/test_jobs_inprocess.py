@@ -216,3 +216,25 @@ def test_import_start_refuses_an_empty_file_and_other_roles(client, make_user):
         {"schema": "generic", "nonce": "abc", "file": SimpleUploadedFile("a.csv", b"x\n1\n")},
     )
     assert denied.status_code == 403 and Job.objects.count() == 0
+
+
+def test_a_running_import_job_shows_the_rows_read_so_far(make_user):
+    from django.utils import timezone
+
+    from openprecinct.core.jobs.views import job_state
+    from openprecinct.records.models import ImportRun
+
+    started = timezone.now()
+    row = Job.objects.create(
+        name="records.import",
+        kwargs={"path": "/srv/uploads/abc-city.csv", "schema": "generic"},
+        status="running",
+        started_at=started,
+        progress_total=2000,
+        attempts=1,
+    )
+    ImportRun.objects.create(
+        schema="generic", file_name="abc-city.csv", started_at=started, read=500
+    )
+    state = job_state(row)
+    assert state["done"] == 500 and state["total"] == 2000 and state["percent"] == 25
