@@ -10,22 +10,13 @@ import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from openprecinct.accountability import services
 from openprecinct.accountability.models import Complaint, Officer
+from tests.browser.waits import wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def wait(browser, condition, seconds=20):
-    try:
-        return WebDriverWait(browser, seconds).until(condition)
-    except Exception as exc:
-        logs = [e["message"] for e in browser.get_log("browser")]
-        raise AssertionError(
-            f"waited {seconds}s on {browser.current_url}; console: {logs}"
-        ) from exc
 
 
 def no_console_errors(browser):

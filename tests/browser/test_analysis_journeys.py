@@ -3,36 +3,13 @@
 from datetime import date, timedelta
 
 import pytest
-from selenium.common.exceptions import (
-    NoSuchElementException,
-    StaleElementReferenceException,
-    WebDriverException,
-)
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.waits import wait
 from tests.records.factories import imported_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CLUSTER = (292386.0, 51788.0)
-
-
-def wait(browser, condition, seconds=30):
-    try:
-        return WebDriverWait(
-            browser,
-            seconds,
-            ignored_exceptions=(
-                NoSuchElementException,
-                StaleElementReferenceException,
-                WebDriverException,
-            ),
-        ).until(condition)
-    except Exception as exc:
-        logs = [e["message"] for e in browser.get_log("browser")]
-        raise AssertionError(
-            f"waited {seconds}s on {browser.current_url}; console: {logs}"
-        ) from exc
 
 
 def test_an_analyst_logs_a_forecast_and_prints_a_briefing(live_server, sign_in, personas, shot):

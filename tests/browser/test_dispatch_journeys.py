@@ -4,17 +4,12 @@ console; the officer on the assigned car works it and clears it on the phone vie
 import importlib
 
 import pytest
-from selenium.common.exceptions import (
-    NoSuchElementException,
-    StaleElementReferenceException,
-    WebDriverException,
-)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 from openprecinct.dispatch import services
 from openprecinct.dispatch.models import Call, CallType
+from tests.browser.waits import click, wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,24 +24,6 @@ def radio_codes(transactional_db):
         importlib.import_module("openprecinct.dispatch.migrations.0002_load_radio_codes").load(
             apps, None
         )
-
-
-def wait(browser, condition, seconds=20):
-    try:
-        return WebDriverWait(
-            browser,
-            seconds,
-            ignored_exceptions=(
-                NoSuchElementException,
-                StaleElementReferenceException,
-                WebDriverException,
-            ),
-        ).until(condition)
-    except Exception as exc:
-        logs = [e["message"] for e in browser.get_log("browser")]
-        raise AssertionError(
-            f"waited {seconds}s on {browser.current_url}; console: {logs}"
-        ) from exc
 
 
 def test_a_dispatcher_assigns_a_call_and_the_officer_clears_it_on_the_phone(
@@ -70,10 +47,11 @@ def test_a_dispatcher_assigns_a_call_and_the_officer_clears_it_on_the_phone(
     browser.find_element(By.CSS_SELECTOR, "#new-call button").click()
     wait(browser, EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".messages"), "entered"))
     call = Call.objects.get()
-    row = wait(browser, lambda b: b.find_element(By.ID, f"call-{call.pk}"))
-    assert "120A1" in row.text and "nearest" in row.text  # the recommended unit and why
+    # The console refreshes itself: read and click through waits that look again.
+    row_text = wait(browser, lambda b: b.find_element(By.ID, f"call-{call.pk}").text)
+    assert "120A1" in row_text and "nearest" in row_text  # the recommended unit and why
     shot(browser, "console-queue-recommended")
-    row.find_element(By.CSS_SELECTOR, "button.primary").click()
+    click(browser, By.CSS_SELECTOR, f"#call-{call.pk} button.primary")
     wait(browser, EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".messages"), "assigned"))
     wait(browser, lambda b: "Dispatched" in b.find_element(By.ID, "unit-board").text)
     shot(browser, "console-assigned")
@@ -82,18 +60,17 @@ def test_a_dispatcher_assigns_a_call_and_the_officer_clears_it_on_the_phone(
     browser.set_window_size(412, 915)  # a phone
     try:
         browser.get(live_server.url + "/dispatch/mobile/")
-        card = wait(browser, lambda b: b.find_element(By.ID, "call-card"))
-        assert "10 Bay Street" in card.text and "fighting" in card.text
+        card_text = wait(browser, lambda b: b.find_element(By.ID, "call-card").text)
+        assert "10 Bay Street" in card_text and "fighting" in card_text
         assert "0142" not in browser.page_source.replace("••42", "")  # callback masked
         shot(browser, "phone-call-card")
         for label in ("En route", "On scene"):
-            browser.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
-            wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ".msg-success")))
-        assert "On scene" in browser.find_element(By.ID, "unit-status").text
+            click(browser, By.XPATH, f"//button[normalize-space()='{label}']")
+            wait(browser, lambda b, label=label: label in b.find_element(By.ID, "unit-status").text)
         shot(browser, "phone-on-scene")
         browser.find_element(By.CSS_SELECTOR, "#clear-disp option[value='report']").click()
         browser.find_element(By.ID, "clear-report").send_keys("120-2026-000123")
-        browser.find_element(By.CSS_SELECTOR, "#clear-form button").click()
+        click(browser, By.CSS_SELECTOR, "#clear-form button")
         wait(browser, lambda b: "Available" in b.find_element(By.ID, "unit-status").text)
         shot(browser, "phone-cleared")
     finally:

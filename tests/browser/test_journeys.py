@@ -4,40 +4,15 @@ analyst opens CompStat, the map and the hotspot forecast."""
 from datetime import date, timedelta
 
 import pytest
-from selenium.common.exceptions import (
-    NoSuchElementException,
-    StaleElementReferenceException,
-    WebDriverException,
-)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
-from selenium.webdriver.support.ui import WebDriverWait
 
 from openprecinct.records.models import Incident
+from tests.browser.waits import wait
 from tests.records.factories import imported_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def wait(browser, condition, seconds=20):
-    # While a page is being replaced, chromedriver can answer a read with a transient
-    # "unhandled inspector error" or a stale element: ask again until the time is up.
-    try:
-        return WebDriverWait(
-            browser,
-            seconds,
-            ignored_exceptions=(
-                NoSuchElementException,
-                StaleElementReferenceException,
-                WebDriverException,
-            ),
-        ).until(condition)
-    except Exception as exc:  # say what the page said, not just "timeout"
-        logs = [e["message"] for e in browser.get_log("browser")]
-        raise AssertionError(
-            f"waited {seconds}s on {browser.current_url}; console: {logs}"
-        ) from exc
 
 
 def test_an_officer_files_a_report_and_a_sergeant_approves_it(live_server, sign_in, personas, shot):

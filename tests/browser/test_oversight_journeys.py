@@ -6,23 +6,13 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 from openprecinct.oversight import services
 from openprecinct.oversight.models import MemberVote, PacketView
+from tests.browser.waits import wait
 from tests.oversight import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def wait(browser, condition, seconds=20):
-    try:
-        return WebDriverWait(browser, seconds).until(condition)
-    except Exception as exc:
-        logs = [e["message"] for e in browser.get_log("browser")]
-        raise AssertionError(
-            f"waited {seconds}s on {browser.current_url}; console: {logs}"
-        ) from exc
 
 
 def test_a_member_reviews_a_redacted_packet_and_votes(live_server, sign_in, personas, shot):
