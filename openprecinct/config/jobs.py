@@ -205,6 +205,29 @@ def eis_evaluate_all(*, as_of: str | None = None, progress: Progress = None) -> 
     return eis.evaluate_all(as_of=day, progress=progress)
 
 
+# --- oversight, community, crime analysis --------------------------------------------------------
+@job("oversight.deadlines", description="Raise the committee's response-deadline alerts due today.")
+def oversight_deadlines() -> dict[str, Any]:
+    from openprecinct.oversight.deadlines import raise_response_deadline_alerts
+
+    return {"alerts_raised": len(raise_response_deadline_alerts())}
+
+
+@job("community.purge", description="Retention: purge closed tips, SARs and expired posts.")
+def community_purge(*, as_of: str | None = None, progress: Progress = None) -> dict[str, int]:
+    from openprecinct.community.services import purge_expired
+
+    day = date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return purge_expired(day, progress=progress)
+
+
+@job("insights.score_forecasts", description="Score every logged forecast whose period ended.")
+def score_forecasts(*, as_of: str | None = None, progress: Progress = None) -> dict[str, int]:
+    from openprecinct.insights.analysis_jobs import score_forecasts_job
+
+    return score_forecasts_job(as_of=as_of, progress=progress)
+
+
 # --- evidence ------------------------------------------------------------------------------------
 @job(
     "evidence.purge", description="Retention: queue expired evidence, delete after the undo window."

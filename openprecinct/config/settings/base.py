@@ -107,6 +107,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Lock-out: 5 consecutive failures within 15 minutes lock the account until an
 # administrator lifts the lock (CJIS AC-7).
+# Kept outside the database: without it, tip passphrase hashes cannot be checked by someone
+# holding only a copy of the database (falls back to a key derived from SECRET_KEY).
+OPENPRECINCT_TIP_PEPPER = env.get("TIP_PEPPER", "") or ""
 OPENPRECINCT_LOCKOUT_FAILURES = env.get_int("LOCKOUT_FAILURES", 5, minimum=1)
 OPENPRECINCT_LOCKOUT_WINDOW_SECONDS = env.get_int("LOCKOUT_WINDOW_SECONDS", 15 * 60, minimum=60)
 
@@ -279,6 +282,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "openprecinct.scheduled_job",
         "schedule": crontab(hour=4, minute=0, day_of_week="sun"),
         "kwargs": {"name": "evidence.verify"},
+        "options": {"expires": 3600},
+    },
+    "oversight-deadlines-nightly": {
+        "task": "openprecinct.scheduled_job",
+        "schedule": crontab(hour=0, minute=15),
+        "kwargs": {"name": "oversight.deadlines"},
+        "options": {"expires": 3600},
+    },
+    "community-retention-nightly": {
+        "task": "openprecinct.scheduled_job",
+        "schedule": crontab(hour=3, minute=30),
+        "kwargs": {"name": "community.purge"},
+        "options": {"expires": 3600},
+    },
+    "forecast-scoring-nightly": {
+        "task": "openprecinct.scheduled_job",
+        "schedule": crontab(hour=5, minute=0),
+        "kwargs": {"name": "insights.score_forecasts"},
         "options": {"expires": 3600},
     },
     "compstat-pdf-weekly": {
