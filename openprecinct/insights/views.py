@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +15,7 @@ from openprecinct.analytics import categories as cats
 from openprecinct.analytics import compstat_render as render_
 from openprecinct.core.audit import audit_record
 from openprecinct.core.geography import boundaries_geojson
+from openprecinct.core.pagecache import data_version
 from openprecinct.core.views import forbidden
 from openprecinct.insights.charts import trend_svg
 from openprecinct.insights.compstat import CompStatView, compstat_view
@@ -58,7 +61,24 @@ def _view(request: HttpRequest) -> CompStatView:
     from django.conf import settings
 
     args = parse_compstat_request(request.GET, default_precinct=settings.OPENPRECINCT_PRECINCT)
-    return compstat_view(user=request.user, today=timezone.localdate(), **args)  # type: ignore[arg-type]
+    today = timezone.localdate()
+    # The figures change only when data change, and every change writes an audit entry: cache
+    # them per user (sealed records, reclassifications) on the audit log's sequence number.
+    # Saves ~40 ms of CPU a page view (the load mix's analysts poll this page).
+    seconds = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)  # 0 (tests): never cached
+    if not seconds:
+        return compstat_view(user=request.user, today=today, **args)  # type: ignore[arg-type]
+    key = (
+        "insights:compstat:"
+        + hashlib.sha256(
+            repr((request.user.pk, data_version(), today, sorted(args.items()))).encode()
+        ).hexdigest()
+    )
+    view = cache.get(key)
+    if view is None:
+        view = compstat_view(user=request.user, today=today, **args)  # type: ignore[arg-type]
+        cache.set(key, view, seconds)
+    return view
 
 
 @require_GET
