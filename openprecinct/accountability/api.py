@@ -163,26 +163,14 @@ COMPLAINT_FILTERS = [
 def _complaints(request: Request) -> Any:
     if not perms.can_view_complaints(request.user):
         raise PermissionDenied("Your role can't read complaints.")
-    qs = selectors.complaints_for(request.user)
-    source = request.query_params.get("source", "local")
-    if source == "local":
-        qs = qs.filter(source__in=selectors.LOCAL_SOURCES)
-    elif source in Complaint.Source.values:
-        qs = qs.filter(source=source)
+    qs = selectors.complaints_filtered(
+        request.user,
+        source=request.query_params.get("source", "local"),
+        q=request.query_params.get("q", "").strip()[:100],
+    )
     st = request.query_params.get("status", "")
     if st:
         qs = qs.filter(status=st)
-    q = request.query_params.get("q", "").strip()[:100]
-    if q:
-        from django.db.models import Q
-
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(narrative__icontains=q)
-            | Q(location__icontains=q)
-            | Q(allegations__officer__last_name__icontains=q)
-            | Q(allegations__allegation__icontains=q)
-        ).distinct()
     return qs
 
 

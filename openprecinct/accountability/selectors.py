@@ -35,6 +35,25 @@ def complaints_for(user: Any) -> QuerySet[Complaint]:
     return qs
 
 
+def complaints_filtered(user: Any, *, source: str = "local", q: str = "") -> QuerySet[Complaint]:
+    """The complaint list's filters, the same for the staff page and the API: where the
+    complaints came from (``local``: entered here; or one source) and a text search."""
+    qs = complaints_for(user)
+    if source == "local":
+        qs = qs.filter(source__in=LOCAL_SOURCES)
+    elif source in Complaint.Source.values:
+        qs = qs.filter(source=source)
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(narrative__icontains=q)
+            | Q(location__icontains=q)
+            | Q(allegations__officer__last_name__icontains=q)
+            | Q(allegations__allegation__icontains=q)
+        ).distinct()
+    return qs
+
+
 def allegations_for(user: Any) -> QuerySet[Allegation]:
     if not perms.can_view_complaints(user):
         return Allegation.objects.none()

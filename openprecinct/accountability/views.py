@@ -86,24 +86,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 # --- complaints -----------------------------------------------------------------------------
 def _complaint_filter(request: HttpRequest) -> Any:
-    qs = selectors.complaints_for(request.user)
     source = request.GET.get("source", "local")
-    if source == "local":
-        qs = qs.filter(source__in=selectors.LOCAL_SOURCES)
-    elif source in Complaint.Source.values:
-        qs = qs.filter(source=source)
+    q = request.GET.get("q", "").strip()
+    qs = selectors.complaints_filtered(request.user, source=source, q=q)
     status = request.GET.get("status", "")
     if status in Complaint.Status.values:
         qs = qs.filter(status=status)
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(narrative__icontains=q)
-            | Q(location__icontains=q)
-            | Q(allegations__officer__last_name__icontains=q)
-            | Q(allegations__allegation__icontains=q)
-        ).distinct()
     return qs, source, status, q
 
 
