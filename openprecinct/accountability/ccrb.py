@@ -42,6 +42,7 @@ from openprecinct.accountability.models import (
 )
 from openprecinct.accountability.sol import add_months
 from openprecinct.core.audit import audit_record
+from openprecinct.core.hashing import sha256_file
 from openprecinct.records.importing.errors import ImportFileError
 from openprecinct.records.importing.reader import CsvSource
 
@@ -494,14 +495,6 @@ class _Importer:
         )
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def import_ccrb_file(
     path: str | Path,
     dataset: str,
@@ -531,7 +524,7 @@ def import_ccrb_file(
         run = CCRBImportRun.objects.create(
             dataset=dataset if not mos_status else f"{dataset}:{mos_status}",
             file_name=path.name,
-            file_sha256=_sha256(path),
+            file_sha256=sha256_file(path),
             started_by=actor if getattr(actor, "pk", None) else None,
         )
         importer = _Importer(run, precinct=precinct, mos_status=mos_status)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from openprecinct.core.audit import audit_record
+from openprecinct.core.hashing import sha256_file
 from openprecinct.core.jobs.engine import JobError, current_job, job
 from openprecinct.core.jobs.files import output_dir
 
@@ -70,7 +71,7 @@ def records_import(
         raise JobError(f"The file to import is gone ({file_path.name}); upload it again.")
     current = current_job()
     if current is not None and current.attempts > 1 and current.started_at is not None:
-        sha = _sha256(file_path)
+        sha = sha256_file(file_path)
         stale = ImportRun.objects.filter(
             file_sha256=sha,
             status=ImportRun.Status.RUNNING,
@@ -120,14 +121,6 @@ def import_progress(job_row: Any) -> int | None:
         .first()
     )
     return None if run is None else run.read
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # --- insights ------------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
+from openprecinct.core.hashing import sha256_stream
+
 FORMAT = "openprecinct-backup/1"
 # Rebuilt by migrate/flush from the code, not data: left out of the archive and of the counts.
 EXCLUDED = ("contenttypes", "auth.permission", "sessions", "admin.logentry")
@@ -83,15 +85,6 @@ def record_counts() -> dict[str, int]:
     return {m._meta.label_lower: m._default_manager.count() for m in _models()}
 
 
-def _sha256_stream(handle: BinaryIO) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    while block := handle.read(1 << 20):
-        digest.update(block)
-        size += len(block)
-    return digest.hexdigest(), size
-
-
 def _safe_member(name: str) -> str:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or not path.parts:
@@ -131,7 +124,7 @@ def create_backup(target: str | Path) -> dict[str, Any]:
             )
             file_entries = [(fs, list(fs.entries())) for fs in _file_sets()]
         with data_path.open("rb") as handle:
-            data_sha, data_size = _sha256_stream(handle)
+            data_sha, data_size = sha256_stream(handle)
         files: list[dict[str, Any]] = []
         with tarfile.open(partial, "w") as tar:
             tar.add(data_path, arcname="data.json")
@@ -210,7 +203,7 @@ def restore_backup(archive: str | Path, *, replace: bool = False) -> dict[str, A
             while block := src.read(1 << 20):
                 out.write(block)
         with data_path.open("rb") as handle:
-            if _sha256_stream(handle)[0] != manifest["data"]["sha256"]:
+            if sha256_stream(handle)[0] != manifest["data"]["sha256"]:
                 raise BackupError("data.json does not match the manifest: the archive is damaged.")
         with audit_maintenance():
             call_command("flush", interactive=False, verbosity=0)
@@ -243,7 +236,7 @@ def restore_backup(archive: str | Path, *, replace: bool = False) -> dict[str, A
         if fs is None:
             continue
         with fs.open(entry["key"]) as handle:
-            actual = _sha256_stream(handle)[0]
+            actual = sha256_stream(handle)[0]
         if actual != entry["sha256"]:
             problems.append(f"{entry['set']} file {entry['key']}: SHA-256 {actual} after restore")
         else:

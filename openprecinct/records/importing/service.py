@@ -12,7 +12,6 @@ batches only, and running it again resumes idempotently (what was written is "un
 from __future__ import annotations
 
 import csv
-import hashlib
 import sys
 import threading
 from collections import Counter
@@ -30,6 +29,7 @@ from tqdm import tqdm
 
 from openprecinct.analytics.geo import ANALYSIS_CRS, GeoError, load_area, points_in_area
 from openprecinct.core.audit import audit_record
+from openprecinct.core.hashing import sha256_file
 from openprecinct.records.importing import columnar
 from openprecinct.records.importing.errors import ImportFileError, RowError
 from openprecinct.records.importing.locate import bundled_boundaries, project
@@ -816,14 +816,6 @@ def _mapping(columns: Any, mapping_file: str | Path | None) -> ColumnMapping | N
     return None
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def import_summary(run: ImportRun) -> dict[str, Any]:
     """The run's summary as the CLI's ``--json`` prints it."""
     return {
@@ -879,7 +871,7 @@ def records_import_file(
     run = ImportRun.objects.create(
         schema=spec.name,
         file_name=file_path.name[:255],
-        file_sha256=_sha256(file_path),
+        file_sha256=sha256_file(file_path),
         started_at=timezone.now(),
         started_by_id=user_id,
     )
