@@ -53,7 +53,8 @@ PRECINCT_120_CALLS_2024 = 10_197 + 17_866
 STATEN_ISLAND_MEDIAN_CALL_MINUTES = 43.6  # mean of 44.88 (crime) and 42.37 (possible crime)
 
 
-def _frame(start: date | None = None, end: date | None = None) -> pd.DataFrame:
+def calls_frame(start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Calls worked (no duplicates, no cancelled), one row each, with local month, hour, tour."""
     qs = Call.objects.filter(duplicate_of__isnull=True).exclude(status=CallStatus.CANCELLED)
     if start:
         qs = qs.filter(entered_at__date__gte=start)
@@ -90,7 +91,7 @@ def _frame(start: date | None = None, end: date | None = None) -> pd.DataFrame:
 
 def response_report(*, by: str, start: date | None = None, end: date | None = None) -> dict:
     """Rows by the grouping asked for, the overall distribution, and the monthly trend."""
-    frame = _frame(start, end)
+    frame = calls_frame(start, end)
     if frame.empty:
         return {"rows": [], "histogram": [], "trend": [], "overall": None, "generated": False}
     rows = sorted(response_time_table(frame, by=(by,), include_all=True), key=_row_order(by))
@@ -192,7 +193,7 @@ def atom_rates(atoms: Atoms, tour: str) -> tuple[np.ndarray, str]:
     (self-initiated events excluded: they are not dispatched); else the real 2024 total for
     the precinct, spread evenly (stated as such)."""
     hours = TOURS[tour]
-    frame = _frame()
+    frame = calls_frame()
     if not frame.empty:
         frame = frame[
             ~frame["self_initiated"].astype(bool) & frame["hour"].isin(hours) & frame["x_m"].notna()
@@ -284,7 +285,7 @@ def patrol_plan(*, cars: int, proposed_cars: int, tour: str, precinct: str = "12
     comparison = compare_plans(current, proposed)
     check = simulate_patrol(current, n_calls=40_000, rng=20260301)
     hourly = np.zeros(24)
-    frame = _frame()
+    frame = calls_frame()
     if not frame.empty and len(frame) >= 50:
         days = max(1.0, (frame["entered_at"].max() - frame["entered_at"].min()).days)
         hourly = (

@@ -8,45 +8,15 @@ labels demo data as such.
 
 from __future__ import annotations
 
-import pandas as pd
 from django.utils import timezone
 
 from openprecinct.analytics.response_times import response_time_table
-from openprecinct.dispatch.models import Call, CallStatus
+from openprecinct.dispatch.analysis import calls_frame
+from openprecinct.dispatch.models import Call
 
 
 def _month(at) -> str:
     return timezone.localtime(at).strftime("%Y-%m")
-
-
-def _events_frame() -> pd.DataFrame:
-    rows = Call.objects.filter(duplicate_of__isnull=True).values_list(
-        "entered_at",
-        "received_at",
-        "first_assigned_at",
-        "first_arrived_at",
-        "priority",
-        "self_initiated",
-        "status",
-    )
-    frame = pd.DataFrame(
-        list(rows),
-        columns=[
-            "entered_at",
-            "received_at",
-            "assigned_at",
-            "arrived_at",
-            "priority",
-            "self_initiated",
-            "status",
-        ],
-    )
-    if frame.empty:
-        return frame
-    for col in ("entered_at", "received_at", "assigned_at", "arrived_at"):
-        frame[col] = pd.to_datetime(frame[col], utc=True)
-    frame["month"] = [_month(t) for t in frame["entered_at"]]
-    return frame
 
 
 def response_times() -> list[dict]:
@@ -55,10 +25,9 @@ def response_times() -> list[dict]:
     Keys: ``month``, ``priority``, ``calls`` (events with a response, self-initiated excluded),
     ``dispatch_median_s``, ``travel_median_s``, ``response_median_s``, ``response_p90_s``.
     """
-    frame = _events_frame()
+    frame = calls_frame()
     if frame.empty:
         return []
-    frame = frame[frame["status"] != CallStatus.CANCELLED]
     out = []
     for row in response_time_table(frame, by=("month", "priority")):
         out.append(
