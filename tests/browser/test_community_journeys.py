@@ -4,66 +4,20 @@ passphrase and answers it."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from selenium.common.exceptions import (
-    NoSuchElementException,
-    StaleElementReferenceException,
-    WebDriverException,
-)
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from openprecinct.community import services
 from openprecinct.community.models import Rsvp, Tip, TipMessage
+from tests.browser.axe import serious_violations
+from tests.browser.waits import wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = (390, 844)
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def serious_axe_violations(browser) -> list[tuple[str, str]]:
-    """axe-core on the current page: the serious and critical violations, if axe is installed."""
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run `make setup` (npm ci installs it)")
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
-    browser.set_script_timeout(60)
-    result = browser.execute_async_script(
-        "var done = arguments[arguments.length - 1];"
-        # base.html's flash-message list puts role=status on its <li> (reported to the
-        # integrator; not this app's template): judged elsewhere, left out here.
-        "axe.run({exclude: [['ul.messages']]}, {resultTypes: ['violations']})"
-        ".then(function (r) { done(JSON.stringify(r.violations)); })"
-        ".catch(function (e) { done(JSON.stringify([{id: 'axe-error', impact: 'critical', help: String(e)}])); });"
-    )
-    return [
-        (v["id"], v["help"], [n.get("html", "")[:160] for n in v.get("nodes", [])[:3]])
-        for v in json.loads(result)
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
-def wait(browser, condition, seconds=20):
-    try:
-        return WebDriverWait(
-            browser,
-            seconds,
-            ignored_exceptions=(
-                NoSuchElementException,
-                StaleElementReferenceException,
-                WebDriverException,
-            ),
-        ).until(condition)
-    except Exception as exc:
-        logs = [e["message"] for e in browser.get_log("browser")]
-        raise AssertionError(
-            f"waited {seconds}s on {browser.current_url}; console: {logs}"
-        ) from exc
 
 
 def _severe(browser) -> list[str]:
@@ -105,7 +59,7 @@ def test_a_resident_rsvps_sends_a_tip_and_reads_the_reply_on_a_phone(
         browser.find_element(By.CSS_SELECTOR, "#rsvp-form button[type=submit]").click()
         wait(browser, lambda b: b.find_elements(By.ID, "rsvp-done"))
         shot(browser, "phone-rsvp-done")
-        assert serious_axe_violations(browser) == []
+        assert serious_violations(browser) == []
         assert Rsvp.objects.get(event=event).party_size == 2
 
         # --- the resident sends a tip and keeps the tip ID and passphrase ---------------------
@@ -120,7 +74,7 @@ def test_a_resident_rsvps_sends_a_tip_and_reads_the_reply_on_a_phone(
             "A grey van parks behind the laundromat on Bay St every night and people buy drugs from it."
         )
         shot(browser, "phone-tip-form")
-        assert serious_axe_violations(browser) == []
+        assert serious_violations(browser) == []
         # tap the middle of the map to mark the place
         browser.execute_script(
             "var m = document.getElementById('map'); m.scrollIntoView();"
@@ -134,7 +88,7 @@ def test_a_resident_rsvps_sends_a_tip_and_reads_the_reply_on_a_phone(
         reference = browser.find_element(By.ID, "tip-reference").text
         passphrase = browser.find_element(By.ID, "tip-passphrase").text
         shot(browser, "phone-tip-receipt")
-        assert serious_axe_violations(browser) == []
+        assert serious_violations(browser) == []
         assert browser.get_cookies() == []  # the tip pages set no cookie at all
         tip = Tip.objects.get()
         assert tip.latitude is not None and tip.narrative_original.startswith("A grey van")
@@ -155,7 +109,7 @@ def test_a_resident_rsvps_sends_a_tip_and_reads_the_reply_on_a_phone(
     staff.find_element(By.CSS_SELECTOR, "#reply-form button[type=submit]").click()
     wait(staff, lambda b: "Which nights" in b.find_element(By.ID, "tip-messages").text)
     shot(staff, "staff-replied")
-    found = serious_axe_violations(staff)
+    found = serious_violations(staff)
     assert found == [], str(found)
 
     # --- the resident comes back, reads the reply and answers ------------------------------
@@ -170,7 +124,7 @@ def test_a_resident_rsvps_sends_a_tip_and_reads_the_reply_on_a_phone(
         browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
         wait(browser, lambda b: "Which nights" in b.find_element(By.ID, "messages").text)
         shot(browser, "phone-reads-reply")
-        assert serious_axe_violations(browser) == []
+        assert serious_violations(browser) == []
         browser.find_element(By.ID, "body").send_keys("Thursdays and Fridays after 11pm.")
         browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
         wait(browser, lambda b: "Thursdays and Fridays" in b.find_element(By.ID, "messages").text)

@@ -3,15 +3,13 @@ critical accessibility violation; the map draws the published points."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.axe import run_axe
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 # Pages with their options; every other public page is found by walking the URL conf.
 PORTAL_PAGES = [
@@ -46,20 +44,6 @@ def portal_records(transactional_db):
     for n in range(9, 12):
         incident(n, sector="120C", **ROBBERY)
     incident(12, sector="120A", **RAPE)
-
-
-def run_axe(browser) -> list[dict]:
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run `make setup` (npm ci installs it)")
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
-    browser.set_script_timeout(60)
-    result = browser.execute_async_script(
-        "var done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']})"
-        ".then(function (r) { done(JSON.stringify(r.violations)); })"
-        ".catch(function (e) { done(JSON.stringify([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}])); });"
-    )
-    return json.loads(result)
 
 
 @pytest.mark.slow
