@@ -56,6 +56,18 @@ def _back(request: HttpRequest, url: str, error: ApplicationError | None = None)
     return HttpResponseRedirect(url)
 
 
+def _attempt(request: HttpRequest, url: str, action: Any, success: str = "") -> HttpResponse:
+    """Run one service call for a form post: back to ``url`` with its refusal, or with
+    ``success`` (if any) when it went through."""
+    try:
+        action()
+    except ApplicationError as exc:
+        return _back(request, url, exc)
+    if success:
+        messages.success(request, success)
+    return _back(request, url)
+
+
 def _int_or_none(value: Any) -> int | None:
     try:
         return int(value)
@@ -280,27 +292,27 @@ def complaint_act(request: HttpRequest, pk: int) -> HttpResponse:
         params["investigator"] = User.objects.filter(
             pk=_int_or_none(request.POST.get("investigator")), role=Role.IA_INVESTIGATOR
         ).first()
-    try:
-        services.complaint_transition(
+    return _attempt(
+        request,
+        _complaint_url(complaint),
+        lambda: services.complaint_transition(
             actor=request.user, complaint=complaint, action=action, **params
-        )
-    except ApplicationError as exc:
-        return _back(request, _complaint_url(complaint), exc)
-    messages.success(request, f"{services.ACTION_LABELS.get(action, action)}: done.")
-    return _back(request, _complaint_url(complaint))
+        ),
+        f"{services.ACTION_LABELS.get(action, action)}: done.",
+    )
 
 
 @require_POST
 def complaint_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    try:
-        services.complaint_acknowledge(
+    return _attempt(
+        request,
+        _complaint_url(complaint),
+        lambda: services.complaint_acknowledge(
             actor=request.user, complaint=complaint, note=request.POST.get("note", "")
-        )
-    except ApplicationError as exc:
-        return _back(request, _complaint_url(complaint), exc)
-    messages.success(request, "Acknowledgement recorded.")
-    return _back(request, _complaint_url(complaint))
+        ),
+        "Acknowledgement recorded.",
+    )
 
 
 @require_POST
@@ -317,8 +329,10 @@ def allegation_add(request: HttpRequest, pk: int) -> HttpResponse:
     officer = (
         Officer.objects.filter(pk=data.get("officer")).first() if data.get("officer") else None
     )
-    try:
-        services.allegation_add(
+    return _attempt(
+        request,
+        _complaint_url(complaint),
+        lambda: services.allegation_add(
             actor=request.user,
             complaint=complaint,
             fado_type=data["fado_type"],
@@ -326,11 +340,9 @@ def allegation_add(request: HttpRequest, pk: int) -> HttpResponse:
             officer=officer,
             officer_description=data.get("officer_description", ""),
             description=data.get("description", ""),
-        )
-    except ApplicationError as exc:
-        return _back(request, _complaint_url(complaint), exc)
-    messages.success(request, "Allegation added.")
-    return _back(request, _complaint_url(complaint))
+        ),
+        "Allegation added.",
+    )
 
 
 def _allegation_for(request: HttpRequest, pk: int) -> Allegation:
@@ -344,35 +356,35 @@ def _allegation_for(request: HttpRequest, pk: int) -> Allegation:
 def allegation_finding(request: HttpRequest, pk: int) -> HttpResponse:
     allegation = _allegation_for(request, pk)
     url = _complaint_url(allegation.complaint)
-    try:
-        services.allegation_record_finding(
+    return _attempt(
+        request,
+        url,
+        lambda: services.allegation_record_finding(
             actor=request.user,
             allegation=allegation,
             disposition=request.POST.get("disposition", ""),
             note=request.POST.get("note", ""),
-        )
-    except ApplicationError as exc:
-        return _back(request, url, exc)
-    messages.success(request, "Finding recorded.")
-    return _back(request, url)
+        ),
+        "Finding recorded.",
+    )
 
 
 @require_POST
 def allegation_penalty(request: HttpRequest, pk: int) -> HttpResponse:
     allegation = _allegation_for(request, pk)
     url = _complaint_url(allegation.complaint)
-    try:
-        services.allegation_set_penalty(
+    return _attempt(
+        request,
+        url,
+        lambda: services.allegation_set_penalty(
             actor=request.user,
             allegation=allegation,
             penalty=request.POST.get("penalty", ""),
             final=request.POST.get("final") == "1",
             note=request.POST.get("note", ""),
-        )
-    except ApplicationError as exc:
-        return _back(request, url, exc)
-    messages.success(request, "Penalty recorded.")
-    return _back(request, url)
+        ),
+        "Penalty recorded.",
+    )
 
 
 @require_POST
@@ -385,12 +397,12 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
             _complaint_url(complaint),
             ApplicationError("Check the task: " + form.errors.as_text()),
         )
-    try:
-        services.task_add(actor=request.user, complaint=complaint, **form.cleaned_data)
-    except ApplicationError as exc:
-        return _back(request, _complaint_url(complaint), exc)
-    messages.success(request, "Task added.")
-    return _back(request, _complaint_url(complaint))
+    return _attempt(
+        request,
+        _complaint_url(complaint),
+        lambda: services.task_add(actor=request.user, complaint=complaint, **form.cleaned_data),
+        "Task added.",
+    )
 
 
 @require_POST
@@ -402,64 +414,64 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         selectors.get_ia_case_for(request.user, task.ia_case_id)
         url = reverse("accountability:ia_case", args=[task.ia_case_id])
-    try:
-        services.task_complete(
+    return _attempt(
+        request,
+        url,
+        lambda: services.task_complete(
             actor=request.user,
             task=task,
             result=request.POST.get("result", ""),
             cancel=request.POST.get("cancel") == "1",
-        )
-    except ApplicationError as exc:
-        return _back(request, url, exc)
-    return _back(request, url)
+        ),
+    )
 
 
 @require_POST
 def complaint_flags(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    try:
-        services.complaint_set_flags(
+    return _attempt(
+        request,
+        _complaint_url(complaint),
+        lambda: services.complaint_set_flags(
             actor=request.user,
             complaint=complaint,
             is_sealed=request.POST.get("is_sealed") == "1",
             involves_juvenile=request.POST.get("involves_juvenile") == "1",
             victim_protected=request.POST.get("victim_protected") == "1",
             reason=request.POST.get("reason", ""),
-        )
-    except ApplicationError as exc:
-        return _back(request, _complaint_url(complaint), exc)
-    messages.success(request, "Confidentiality flags saved.")
-    return _back(request, _complaint_url(complaint))
+        ),
+        "Confidentiality flags saved.",
+    )
 
 
 @require_POST
 def complaint_link(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    try:
-        services.complaint_link(
+    return _attempt(
+        request,
+        _complaint_url(complaint),
+        lambda: services.complaint_link(
             actor=request.user,
             complaint=complaint,
             kind=request.POST.get("kind", ""),
             ref=request.POST.get("ref", ""),
             label=request.POST.get("label", ""),
-        )
-    except ApplicationError as exc:
-        return _back(request, _complaint_url(complaint), exc)
-    messages.success(request, "Linked.")
-    return _back(request, _complaint_url(complaint))
+        ),
+        "Linked.",
+    )
 
 
 @require_POST
 def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(Referral, pk=pk)
     complaint = selectors.get_complaint_for(request.user, referral.complaint_id)
-    try:
-        services.referral_record_outcome(
+    return _attempt(
+        request,
+        _complaint_url(complaint),
+        lambda: services.referral_record_outcome(
             actor=request.user, referral=referral, outcome=request.POST.get("outcome", "")
-        )
-    except ApplicationError as exc:
-        return _back(request, _complaint_url(complaint), exc)
-    return _back(request, _complaint_url(complaint))
+        ),
+    )
 
 
 # --- officers and the CCRB history --------------------------------------------------------------
@@ -578,49 +590,49 @@ def _ia_url(case: IACase) -> str:
 @require_POST
 def ia_act(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_ia_case_for(request.user, pk)
-    try:
-        services.ia_case_transition(
+    return _attempt(
+        request,
+        _ia_url(case),
+        lambda: services.ia_case_transition(
             actor=request.user,
             case=case,
             action=request.POST.get("action", ""),
             note=request.POST.get("note", ""),
             penalty=request.POST.get("penalty", ""),
-        )
-    except ApplicationError as exc:
-        return _back(request, _ia_url(case), exc)
-    return _back(request, _ia_url(case))
+        ),
+    )
 
 
 @require_POST
 def ia_allegation(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_ia_case_for(request.user, pk)
     officer_id = _int_or_none(request.POST.get("officer"))
-    try:
-        services.ia_allegation_add(
+    return _attempt(
+        request,
+        _ia_url(case),
+        lambda: services.ia_allegation_add(
             actor=request.user,
             case=case,
             officer=Officer.objects.filter(pk=officer_id).first() if officer_id else None,
             allegation=request.POST.get("allegation", ""),
             fado_type=request.POST.get("fado_type", ""),
-        )
-    except ApplicationError as exc:
-        return _back(request, _ia_url(case), exc)
-    return _back(request, _ia_url(case))
+        ),
+    )
 
 
 @require_POST
 def ia_finding(request: HttpRequest, pk: int) -> HttpResponse:
     allegation = get_object_or_404(Allegation, pk=pk, ia_case__isnull=False)
     case = selectors.get_ia_case_for(request.user, allegation.ia_case_id)
-    try:
-        services.ia_allegation_finding(
+    return _attempt(
+        request,
+        _ia_url(case),
+        lambda: services.ia_allegation_finding(
             actor=request.user,
             allegation=allegation,
             disposition=request.POST.get("disposition", ""),
-        )
-    except ApplicationError as exc:
-        return _back(request, _ia_url(case), exc)
-    return _back(request, _ia_url(case))
+        ),
+    )
 
 
 @require_POST
@@ -631,11 +643,11 @@ def ia_task(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(
             request, _ia_url(case), ApplicationError("Check the task: " + form.errors.as_text())
         )
-    try:
-        services.task_add(actor=request.user, ia_case=case, **form.cleaned_data)
-    except ApplicationError as exc:
-        return _back(request, _ia_url(case), exc)
-    return _back(request, _ia_url(case))
+    return _attempt(
+        request,
+        _ia_url(case),
+        lambda: services.task_add(actor=request.user, ia_case=case, **form.cleaned_data),
+    )
 
 
 # --- use of force ------------------------------------------------------------------------------
@@ -719,18 +731,18 @@ def force_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def force_act(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_force_report_for(request.user, pk)
     url = reverse("accountability:force_report", args=[report.pk])
-    try:
-        services.force_report_transition(
+    return _attempt(
+        request,
+        url,
+        lambda: services.force_report_transition(
             actor=request.user,
             report=report,
             action=request.POST.get("action", ""),
             comments=request.POST.get("comments", ""),
             finding=request.POST.get("finding", ""),
             recommendation=request.POST.get("recommendation", ""),
-        )
-    except ApplicationError as exc:
-        return _back(request, url, exc)
-    return _back(request, url)
+        ),
+    )
 
 
 @require_GET
