@@ -47,25 +47,13 @@ from openprecinct.accounts.models import User
 from openprecinct.accounts.roles import Role
 from openprecinct.core.audit import audit_record
 from openprecinct.core.errors import ApplicationError
-from openprecinct.core.views import forbidden
+from openprecinct.core.views import act_and_return, forbidden
 
 
 def _back(request: HttpRequest, url: str, error: ApplicationError | None = None) -> HttpResponse:
     if error is not None:
         messages.error(request, error.message)
     return HttpResponseRedirect(url)
-
-
-def _attempt(request: HttpRequest, url: str, action: Any, success: str = "") -> HttpResponse:
-    """Run one service call for a form post: back to ``url`` with its refusal, or with
-    ``success`` (if any) when it went through."""
-    try:
-        action()
-    except ApplicationError as exc:
-        return _back(request, url, exc)
-    if success:
-        messages.success(request, success)
-    return _back(request, url)
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -292,7 +280,7 @@ def complaint_act(request: HttpRequest, pk: int) -> HttpResponse:
         params["investigator"] = User.objects.filter(
             pk=_int_or_none(request.POST.get("investigator")), role=Role.IA_INVESTIGATOR
         ).first()
-    return _attempt(
+    return act_and_return(
         request,
         _complaint_url(complaint),
         lambda: services.complaint_transition(
@@ -305,7 +293,7 @@ def complaint_act(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    return _attempt(
+    return act_and_return(
         request,
         _complaint_url(complaint),
         lambda: services.complaint_acknowledge(
@@ -329,7 +317,7 @@ def allegation_add(request: HttpRequest, pk: int) -> HttpResponse:
     officer = (
         Officer.objects.filter(pk=data.get("officer")).first() if data.get("officer") else None
     )
-    return _attempt(
+    return act_and_return(
         request,
         _complaint_url(complaint),
         lambda: services.allegation_add(
@@ -356,7 +344,7 @@ def _allegation_for(request: HttpRequest, pk: int) -> Allegation:
 def allegation_finding(request: HttpRequest, pk: int) -> HttpResponse:
     allegation = _allegation_for(request, pk)
     url = _complaint_url(allegation.complaint)
-    return _attempt(
+    return act_and_return(
         request,
         url,
         lambda: services.allegation_record_finding(
@@ -373,7 +361,7 @@ def allegation_finding(request: HttpRequest, pk: int) -> HttpResponse:
 def allegation_penalty(request: HttpRequest, pk: int) -> HttpResponse:
     allegation = _allegation_for(request, pk)
     url = _complaint_url(allegation.complaint)
-    return _attempt(
+    return act_and_return(
         request,
         url,
         lambda: services.allegation_set_penalty(
@@ -397,7 +385,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
             _complaint_url(complaint),
             ApplicationError("Check the task: " + form.errors.as_text()),
         )
-    return _attempt(
+    return act_and_return(
         request,
         _complaint_url(complaint),
         lambda: services.task_add(actor=request.user, complaint=complaint, **form.cleaned_data),
@@ -414,7 +402,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         selectors.get_ia_case_for(request.user, task.ia_case_id)
         url = reverse("accountability:ia_case", args=[task.ia_case_id])
-    return _attempt(
+    return act_and_return(
         request,
         url,
         lambda: services.task_complete(
@@ -429,7 +417,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_flags(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    return _attempt(
+    return act_and_return(
         request,
         _complaint_url(complaint),
         lambda: services.complaint_set_flags(
@@ -447,7 +435,7 @@ def complaint_flags(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_link(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.get_complaint_for(request.user, pk)
-    return _attempt(
+    return act_and_return(
         request,
         _complaint_url(complaint),
         lambda: services.complaint_link(
@@ -465,7 +453,7 @@ def complaint_link(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(Referral, pk=pk)
     complaint = selectors.get_complaint_for(request.user, referral.complaint_id)
-    return _attempt(
+    return act_and_return(
         request,
         _complaint_url(complaint),
         lambda: services.referral_record_outcome(
@@ -590,7 +578,7 @@ def _ia_url(case: IACase) -> str:
 @require_POST
 def ia_act(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_ia_case_for(request.user, pk)
-    return _attempt(
+    return act_and_return(
         request,
         _ia_url(case),
         lambda: services.ia_case_transition(
@@ -607,7 +595,7 @@ def ia_act(request: HttpRequest, pk: int) -> HttpResponse:
 def ia_allegation(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_ia_case_for(request.user, pk)
     officer_id = _int_or_none(request.POST.get("officer"))
-    return _attempt(
+    return act_and_return(
         request,
         _ia_url(case),
         lambda: services.ia_allegation_add(
@@ -624,7 +612,7 @@ def ia_allegation(request: HttpRequest, pk: int) -> HttpResponse:
 def ia_finding(request: HttpRequest, pk: int) -> HttpResponse:
     allegation = get_object_or_404(Allegation, pk=pk, ia_case__isnull=False)
     case = selectors.get_ia_case_for(request.user, allegation.ia_case_id)
-    return _attempt(
+    return act_and_return(
         request,
         _ia_url(case),
         lambda: services.ia_allegation_finding(
@@ -643,7 +631,7 @@ def ia_task(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(
             request, _ia_url(case), ApplicationError("Check the task: " + form.errors.as_text())
         )
-    return _attempt(
+    return act_and_return(
         request,
         _ia_url(case),
         lambda: services.task_add(actor=request.user, ia_case=case, **form.cleaned_data),
@@ -731,7 +719,7 @@ def force_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def force_act(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_force_report_for(request.user, pk)
     url = reverse("accountability:force_report", args=[report.pk])
-    return _attempt(
+    return act_and_return(
         request,
         url,
         lambda: services.force_report_transition(

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.contrib import messages
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import cache_control
@@ -11,8 +14,24 @@ from django.views.decorators.http import require_GET
 from openprecinct.accounts import permissions as perms
 from openprecinct.core.audit import audit_record, audit_verify
 from openprecinct.core.dashboard import tasks_for
+from openprecinct.core.errors import ApplicationError
 from openprecinct.core.geography import boundaries_geojson, station_houses_geojson
 from openprecinct.core.models import AuditEntry
+
+
+def act_and_return(
+    request: HttpRequest, url: str, action: Callable[[], object], success: str = ""
+) -> HttpResponse:
+    """A form post's one service call: back to ``url`` with the service's refusal as an error
+    message, or with ``success`` (if any) when it went through."""
+    try:
+        action()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        if success:
+            messages.success(request, success)
+    return HttpResponseRedirect(url)
 
 
 def forbidden(request: HttpRequest, *, what: str = "") -> HttpResponse:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from openprecinct.accounts import permissions as perms
 from openprecinct.accounts.models import User
 from openprecinct.core.errors import ApplicationError
-from openprecinct.core.views import forbidden
+from openprecinct.core.views import act_and_return, forbidden
 from openprecinct.oversight import deadlines, selectors, services
 from openprecinct.oversight.models import (
     Implementation,
@@ -157,13 +157,12 @@ def review_act(request: HttpRequest, review_id: int) -> HttpResponse:
             return HttpResponseRedirect(reverse("oversight:review", args=[review.pk]))
     if action == "discuss" and request.POST.get("meeting"):
         kw["meeting"] = Meeting.objects.filter(pk=request.POST["meeting"]).first()
-    try:
-        services.review_act(actor=user, review=review, action=action, **kw)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Done: {ACTION_LABELS.get(action, action)}.")
-    return HttpResponseRedirect(reverse("oversight:review", args=[review.pk]))
+    return act_and_return(
+        request,
+        reverse("oversight:review", args=[review.pk]),
+        lambda: services.review_act(actor=user, review=review, action=action, **kw),
+        f"Done: {ACTION_LABELS.get(action, action)}.",
+    )
 
 
 @require_POST
@@ -248,18 +247,17 @@ def vote(request: HttpRequest, review_id: int) -> HttpResponse:
     if not perms.can_vote_in_committee(user):
         return forbidden(request)
     review = selectors.review_get_for(user=user, review_id=review_id)
-    try:
-        services.vote_cast(
+    return act_and_return(
+        request,
+        reverse("oversight:review", args=[review.pk]),
+        lambda: services.vote_cast(
             member=user,
             review=review,
             choice=request.POST.get("choice", ""),
             reason=request.POST.get("reason", ""),
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Your vote is recorded.")
-    return HttpResponseRedirect(reverse("oversight:review", args=[review.pk]))
+        ),
+        "Your vote is recorded.",
+    )
 
 
 @require_POST
@@ -320,18 +318,17 @@ def recommendation_respond(request: HttpRequest, recommendation_id: int) -> Http
     if not perms.can_respond_to_recommendation(user):
         return forbidden(request)
     rec = selectors.recommendation_get_for(user=user, recommendation_id=recommendation_id)
-    try:
-        services.recommendation_respond(
+    return act_and_return(
+        request,
+        reverse("oversight:recommendation", args=[rec.pk]),
+        lambda: services.recommendation_respond(
             actor=user,
             recommendation=rec,
             response=request.POST.get("response", ""),
             reason=request.POST.get("reason", ""),
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The department's response is recorded.")
-    return HttpResponseRedirect(reverse("oversight:recommendation", args=[rec.pk]))
+        ),
+        "The department's response is recorded.",
+    )
 
 
 @require_POST
@@ -340,18 +337,17 @@ def recommendation_implementation(request: HttpRequest, recommendation_id: int) 
     if not perms.can_respond_to_recommendation(user):
         return forbidden(request)
     rec = selectors.recommendation_get_for(user=user, recommendation_id=recommendation_id)
-    try:
-        services.implementation_update(
+    return act_and_return(
+        request,
+        reverse("oversight:recommendation", args=[rec.pk]),
+        lambda: services.implementation_update(
             actor=user,
             recommendation=rec,
             step=request.POST.get("step", ""),
             note=request.POST.get("note", ""),
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Implementation updated.")
-    return HttpResponseRedirect(reverse("oversight:recommendation", args=[rec.pk]))
+        ),
+        "Implementation updated.",
+    )
 
 
 def meetings(request: HttpRequest) -> HttpResponse:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from openprecinct.accounts import permissions as perms
 from openprecinct.core.errors import ApplicationError
-from openprecinct.core.views import forbidden
+from openprecinct.core.views import act_and_return, forbidden
 from openprecinct.personnel import eis, selectors, services
 from openprecinct.personnel.models import (
     AlertStatus,
@@ -36,8 +36,12 @@ ACTION_LABELS = {
 }
 
 
+def _alert_url(alert_id: int) -> str:
+    return reverse("personnel:alert", args=[alert_id])
+
+
 def _back(alert_id: int) -> HttpResponse:
-    return HttpResponseRedirect(reverse("personnel:alert", args=[alert_id]))
+    return HttpResponseRedirect(_alert_url(alert_id))
 
 
 @require_GET
@@ -101,15 +105,14 @@ def alert_act(request: HttpRequest, alert_id: int) -> HttpResponse:
         return forbidden(request)
     alert = selectors.alert_get_for_user(user=user, alert_id=alert_id)
     action = request.POST.get("action", "")
-    try:
-        services.alert_transition(
+    return act_and_return(
+        request,
+        _alert_url(alert.pk),
+        lambda: services.alert_transition(
             actor=user, alert=alert, action=action, note=request.POST.get("note", "")
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Done: {ACTION_LABELS.get(action, action)}.")
-    return _back(alert.pk)
+        ),
+        f"Done: {ACTION_LABELS.get(action, action)}.",
+    )
 
 
 def _parse_day(value: str, what: str) -> date:
@@ -154,11 +157,11 @@ def task_done(request: HttpRequest, alert_id: int, task_id: int) -> HttpResponse
     task = plan.tasks.filter(pk=task_id).first() if plan else None
     if task is None:
         raise Http404
-    try:
-        services.plan_task_complete(actor=user, task=task)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    return _back(alert.pk)
+    return act_and_return(
+        request,
+        _alert_url(alert.pk),
+        lambda: services.plan_task_complete(actor=user, task=task),
+    )
 
 
 @require_POST
@@ -169,18 +172,17 @@ def follow_up(request: HttpRequest, alert_id: int, follow_up_id: int) -> HttpRes
     row = plan.follow_ups.filter(pk=follow_up_id).first() if plan else None
     if row is None:
         raise Http404
-    try:
-        services.follow_up_record(
+    return act_and_return(
+        request,
+        _alert_url(alert.pk),
+        lambda: services.follow_up_record(
             actor=user,
             follow_up=row,
             outcome=request.POST.get("outcome", ""),
             notes=request.POST.get("notes", ""),
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Follow-up recorded.")
-    return _back(alert.pk)
+        ),
+        "Follow-up recorded.",
+    )
 
 
 def rules(request: HttpRequest) -> HttpResponse:
