@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openprecinct.records.importing import columnar, records_import_file
+from openprecinct.records.importing import ImportFileError, columnar, records_import_file
 from openprecinct.records.importing.errors import RowError
 from openprecinct.records.importing.locate import bundled_boundaries
 from openprecinct.records.importing.schemas import NEW_YORK, NypdComplaints
@@ -228,3 +228,109 @@ def test_a_day_of_clock_change_is_recognised():
     days = columnar._Days([date(2017, 3, 12), date(2017, 3, 13), None], NEW_YORK)
     assert days.shifting.tolist()[:3] == [True, False, False]
     assert days.midnight[1] - days.midnight[0] == timedelta(hours=23).total_seconds()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.floats(min_value=-1e6, max_value=1e6).map(lambda v: round(v, 7)),
+            st.integers(min_value=-(10**16), max_value=10**16).map(float),
+            st.sampled_from([0.0, -0.0, 1e-4, 9.99e-5, 1e15, 1e16, 123456789012345.6]),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_float_texts_made_by_pyarrow_are_repr(values):
+    """The digest and COPY text of a coordinate is ``repr`` of the float, however it is made."""
+    column = columnar.Column.floats(np.array(values, dtype=float))
+    want = [repr(v) if np.isfinite(v) else "\x00" for v in values]
+    assert column.arrow("canon").to_pylist() == want
+    assert column.arrow("copy").to_pylist() == [w if w != "\x00" else "\\N" for w in want]
+    rounded = [v for v in values if np.isfinite(v) and round(v, 7) == v]  # as locate gives
+    assert columnar.Column.floats(np.array(rounded)).canon.tolist() == [
+        canonical(v) for v in rounded
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.integers(min_value=-2_500_000_000, max_value=4_300_000_000),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_datetime_texts_made_by_pyarrow_are_canonical(seconds):
+    """UTC seconds (1890..2106) give the canonical text of the aware datetime, and COPY reads
+    the same instant."""
+    from datetime import UTC, datetime
+
+    epoch = np.array([columnar._NO_TIME if s is None else s for s in seconds], dtype=np.int64)
+    column = columnar.Column.datetimes(epoch)
+    moments = [None if s is None else datetime.fromtimestamp(s, UTC) for s in seconds]
+    assert column.arrow("canon").to_pylist() == [canonical(m) for m in moments]
+    copies = column.arrow("copy").to_pylist()
+    for moment, text in zip(moments, copies, strict=True):
+        if moment is None:
+            assert text == "\\N"
+        else:
+            assert datetime.fromisoformat(text) == moment
+    assert [canonical(v) for v in column.py] == [canonical(m) for m in moments]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(row_strategy(), min_size=1, max_size=6))
+def test_block_cells_parse_as_object_cells(tmp_path_factory, rows):
+    """Read from a file, the reader's pyarrow cells give the fast path exactly what the same
+    cells as Python strings give: flags, every field's digest and COPY text, digests."""
+    from openprecinct.records.importing.reader import CsvSource
+    from tests.records.conftest import csv_text
+
+    path = tmp_path_factory.mktemp("blocks") / "c.csv"
+    path.write_text(csv_text(COMPLAINT_HEADER, rows), encoding="utf-8", newline="")
+    schema = NypdComplaints()
+    schema.bind(COMPLAINT_HEADER, file_name="c.csv")
+    try:
+        with CsvSource(path) as source:
+            blocks = list(source.blocks(block_bytes=1 << 20))
+    except ImportFileError:
+        return  # (a lone carriage return: a file the csv module cannot read)
+    fast = [b for b in blocks if b.rows is None]
+    if not fast:
+        return  # (a quoted newline or a wrong field count: the row reader's case)
+    block = fast[0]
+    index = schema._index
+    n = len(block)
+
+    def from_block(column: str):
+        i = index.get(column)
+        blank = columnar.ObjectCells(np.full(n, "", dtype=object))
+        return blank if i is None else block.cells(i, 0, n)
+
+    def from_objects(column: str):
+        i = index.get(column)
+        cells = from_block(column)
+        return columnar.ObjectCells(cells.strings()) if i is not None else cells
+
+    got, got_flags = columnar.parse_complaints(
+        from_block, n, source=schema.source, tz=NEW_YORK, boundaries=bundled_boundaries()
+    )
+    want, want_flags = columnar.parse_complaints(
+        from_objects, n, source=schema.source, tz=NEW_YORK, boundaries=bundled_boundaries()
+    )
+    assert got_flags.tolist() == want_flags.tolist()
+    keep = np.flatnonzero(~want_flags)
+    a = columnar.ColumnBatch(got, block.lines).take(keep)
+    b = columnar.ColumnBatch(want, block.lines).take(keep)
+    for field in INCIDENT_FIELDS:
+        assert a.cols[field].canon.tolist() == b.cols[field].canon.tolist(), field
+        assert a.cols[field].copy.tolist() == b.cols[field].copy.tolist(), field
+    a.compute_digests(INCIDENT_FIELDS)
+    b.compute_digests(INCIDENT_FIELDS)
+    assert a.digests.tolist() == b.digests.tolist()

@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from openprecinct.analytics import categories as cats
 from openprecinct.records.importing import parsers as p
@@ -44,34 +46,128 @@ def objects(values: Sequence[Any]) -> ObjArray:
 
 
 class Column:
-    """One field of a batch: Python values, digest text and COPY text, row by row."""
+    """One field of a batch: Python values, digest text and COPY text, row by row.
 
-    __slots__ = ("_py", "canon", "copy", "_epoch")
+    A column is held in the cheapest form its values allow: codes into a table of distinct
+    values (``mapped``, ``constant``), float64 values (``floats``), UTC seconds (``datetimes``),
+    or explicit arrays. ``py``, ``canon`` and ``copy`` are made on first use; the digest and
+    the ``COPY`` payload read :meth:`arrow` instead, which builds the texts in pyarrow without a
+    Python string per cell.
+    """
+
+    __slots__ = ("_py", "_canon", "_copy", "_epoch", "_codes", "_table", "_floats", "_arrows")
 
     def __init__(
         self,
         py: ObjArray | None,
-        canon: ObjArray,
-        copy: ObjArray,
+        canon: ObjArray | None,
+        copy: ObjArray | None,
         epoch: npt.NDArray[np.int64] | None = None,
     ) -> None:
         self._py = py
-        self.canon = canon
-        self.copy = copy
+        self._canon = canon
+        self._copy = copy
         self._epoch = epoch  # datetimes: UTC seconds, INT64_MIN for None
+        self._codes: IntArray | None = None  # mapped: codes into _table
+        self._table: tuple[ObjArray, ObjArray, ObjArray] | None = None  # (py, canon, copy)
+        self._floats: npt.NDArray[np.float64] | None = None  # floats: NaN for None
+        self._arrows: dict[str, pa.Array] = {}
+
+    def __len__(self) -> int:
+        for arr in (self._codes, self._floats, self._epoch, self._py, self._canon):
+            if arr is not None:
+                return len(arr)
+        return 0
 
     @property
     def py(self) -> ObjArray:
         if self._py is None:
-            assert self._epoch is not None
-            self._py = objects(
-                [None if e == _NO_TIME else datetime.fromtimestamp(e, UTC) for e in self._epoch]
-            )
+            if self._codes is not None:
+                assert self._table is not None
+                self._py = self._table[0][self._codes]
+            elif self._floats is not None:
+                values = self._floats
+                index = np.flatnonzero(np.isfinite(values))
+                py = np.full(len(values), None, dtype=object)
+                py[index] = values[index].tolist()
+                self._py = py
+            else:
+                assert self._epoch is not None
+                self._py = objects(
+                    [
+                        None if e == _NO_TIME else datetime.fromtimestamp(e, UTC)
+                        for e in self._epoch.tolist()
+                    ]
+                )
         return self._py
 
+    @property
+    def canon(self) -> ObjArray:
+        if self._canon is None:
+            if self._codes is not None:
+                assert self._table is not None
+                self._canon = self._table[1][self._codes]
+            else:
+                self._canon = objects(self.arrow("canon").to_pylist())
+        return self._canon
+
+    @property
+    def copy(self) -> ObjArray:
+        if self._copy is None:
+            if self._codes is not None:
+                assert self._table is not None
+                self._copy = self._table[2][self._codes]
+            else:
+                self._copy = objects(self.arrow("copy").to_pylist())
+        return self._copy
+
+    def arrow(self, which: str) -> pa.Array:
+        """The digest (``"canon"``) or ``COPY`` (``"copy"``) text of every row, as pyarrow."""
+        found = self._arrows.get(which)
+        if found is None:
+            found = self._arrows[which] = self._make_arrow(which)
+        return found
+
+    def _make_arrow(self, which: str) -> pa.Array:
+        if self._codes is not None:
+            assert self._table is not None
+            _, canon_u, copy_u = self._table
+            codes = pa.array(self._codes, type=pa.int64())
+            if which == "copy":
+                if copy_u is canon_u:
+                    return self.arrow("canon")
+                return pa.array(copy_u.tolist(), type=pa.string()).take(codes)
+            return pa.array(canon_u.tolist(), type=pa.string()).take(codes)
+        explicit = self._canon if which == "canon" else self._copy
+        if explicit is not None:
+            return pa.array(explicit.tolist(), type=pa.string())
+        missing = "\x00" if which == "canon" else "\\N"
+        if "base" not in self._arrows:  # the texts without the missing marker
+            if self._floats is not None:
+                texts, none = _float_texts(self._floats)
+            else:
+                assert self._epoch is not None
+                texts, none = _epoch_texts(self._epoch)
+            self._arrows["base"] = texts
+            if none is not None:
+                self._arrows["none"] = none
+        texts, none = self._arrows["base"], self._arrows.get("none")
+        if which == "copy" and self._floats is None:
+            texts = pc.binary_join_element_wise(texts, "Z", "")
+        if none is not None:
+            texts = pc.if_else(none, missing, texts)
+        return texts
+
     def take(self, idx: IntArray) -> Column:
+        if self._codes is not None:
+            assert self._table is not None
+            return Column._from_codes(self._codes[idx], self._table)
+        if self._floats is not None:
+            return Column.floats(self._floats[idx])
+        if self._epoch is not None and self._canon is None:
+            return Column.datetimes(self._epoch[idx])
         return Column(
-            None if self._py is None else self._py[idx],
+            self.py[idx],
             self.canon[idx],
             self.copy[idx],
             None if self._epoch is None else self._epoch[idx],
@@ -79,20 +175,22 @@ class Column:
 
     @classmethod
     def concat(cls, columns: list[Column]) -> Column:
-        if all(c._py is None for c in columns):
-            epochs = [c._epoch for c in columns]
-            assert all(e is not None for e in epochs)
-            epoch = np.concatenate(epochs)  # type: ignore[arg-type]
-            py = None
-        else:
-            py = np.concatenate([c.py for c in columns])
-            epoch = None
+        if all(c._floats is not None for c in columns):
+            return cls.floats(np.concatenate([c._floats for c in columns]))  # type: ignore[misc]
+        if all(c._epoch is not None and c._canon is None for c in columns):
+            return cls.datetimes(np.concatenate([c._epoch for c in columns]))  # type: ignore[misc]
         return cls(
-            py,
+            np.concatenate([c.py for c in columns]),
             np.concatenate([c.canon for c in columns]),
             np.concatenate([c.copy for c in columns]),
-            epoch,
         )
+
+    @classmethod
+    def _from_codes(cls, codes: IntArray, table: tuple[ObjArray, ObjArray, ObjArray]) -> Column:
+        column = cls(None, None, None)
+        column._codes = codes
+        column._table = table
+        return column
 
     @classmethod
     def from_values(cls, values: Sequence[Any]) -> Column:
@@ -101,46 +199,32 @@ class Column:
 
     @classmethod
     def constant(cls, value: Any, n: int) -> Column:
-        # (np.full would strip the NUL that stands for None in the digest text)
-        return cls(
-            objects([value] * n), objects([canonical(value)] * n), objects([copy_text(value)] * n)
-        )
+        return cls.mapped(np.zeros(n, dtype=np.int64), [value])
 
     @classmethod
     def mapped(cls, codes: IntArray, uniques_py: Sequence[Any]) -> Column:
         """Rows that take the values of a small table of distinct values."""
-        py_u = objects(uniques_py)
         texts = [_texts(v) for v in uniques_py]
-        canon_u = objects([t[0] for t in texts])
-        copy_u = objects([t[1] for t in texts])
-        return cls(py_u[codes], canon_u[codes], copy_u[codes])
+        canon = [t[0] for t in texts]
+        copy = [t[1] for t in texts]
+        canon_u = objects(canon)
+        copy_u = canon_u if canon == copy else objects(copy)  # (the same array: one text)
+        table = (objects(uniques_py), canon_u, copy_u)
+        return cls._from_codes(np.asarray(codes, dtype=np.int64), table)
 
     @classmethod
     def floats(cls, values: npt.NDArray[np.float64]) -> Column:
         """Coordinates already rounded to at most 7 decimals (``locate.project``), for which
-        ``repr(round(v, 7)) == repr(v)``: one text serves the digest and COPY."""
-        n = len(values)
-        finite = np.isfinite(values)
-        index = np.flatnonzero(finite)
-        py = np.full(n, None, dtype=object)
-        py[index] = values[index].tolist()
-        canon = objects(["\x00"] * n)
-        copy = objects(["\\N"] * n)
-        texts = objects(list(map(float.__repr__, values[index].tolist())))
-        canon[index] = texts
-        copy[index] = texts
-        return cls(py, canon, copy)
+        ``repr(round(v, 7)) == repr(v)``: one text serves the digest and COPY. Not finite is
+        None."""
+        column = cls(None, None, None)
+        column._floats = np.asarray(values, dtype=np.float64)
+        return column
 
     @classmethod
     def datetimes(cls, epoch: npt.NDArray[np.int64]) -> Column:
         """Aware datetimes from UTC seconds (``_NO_TIME`` for None)."""
-        missing = epoch == _NO_TIME
-        stamps = np.where(missing, 0, epoch).astype("datetime64[s]")
-        canon = np.datetime_as_string(stamps, unit="s").astype(object)
-        copy = np.datetime_as_string(stamps, unit="s", timezone="UTC").astype(object)
-        canon[np.flatnonzero(missing)] = "\x00"
-        copy[np.flatnonzero(missing)] = "\\N"
-        return cls(None, canon, copy, epoch.astype(np.int64))
+        return cls(None, None, None, np.asarray(epoch, dtype=np.int64))
 
     def sqlite_values(self) -> ObjArray:
         """What Django's SQLite backend stores: naive UTC text for datetimes."""
@@ -152,6 +236,76 @@ class Column:
                 for v in self.py
             ]
         )
+
+
+def _float_texts(values: npt.NDArray[np.float64]) -> tuple[pa.Array, pa.Array | None]:
+    """``repr(v)`` of each finite value, made by pyarrow, and where the values are not finite
+    (None if nowhere).
+
+    pyarrow prints the shortest text that reads back as the same double, as ``repr`` does; it
+    differs from ``repr`` only in form: no ``.0`` on whole numbers, and other rules for
+    exponents. Texts without a point get their ``.0``; texts with an exponent, and values where
+    ``repr`` writes one (below 1e-4 or from 1e16 in size), are printed by ``repr`` itself.
+    """
+    finite = np.isfinite(values)
+    clean = np.where(finite, values, 0.0)
+    texts = pc.cast(pa.array(clean), pa.string())
+    exponent = pc.match_substring(texts, "e").to_numpy(zero_copy_only=False)
+    point = pc.match_substring(texts, ".").to_numpy(zero_copy_only=False)
+    whole = ~point & ~exponent
+    if whole.any():
+        texts = pc.if_else(pa.array(whole), pc.binary_join_element_wise(texts, ".0", ""), texts)
+    size = np.abs(clean)
+    odd = np.flatnonzero(exponent | (((size < 1e-4) | (size >= 1e15)) & (clean != 0.0)))
+    if len(odd):
+        out = texts.to_pylist()
+        for i in odd.tolist():
+            out[i] = repr(float(clean[i]))
+        texts = pa.array(out, type=pa.string())
+    return texts, (None if finite.all() else pa.array(~finite))
+
+
+_CLOCK: list[pa.Array] = []  # "HH:MM:SS" of every second of a day
+
+
+def _epoch_texts(epoch: npt.NDArray[np.int64]) -> tuple[pa.Array, pa.Array | None]:
+    """``YYYY-MM-DDTHH:MM:SS`` of UTC seconds, and where there is no time (None if
+    nowhere)."""
+    if not _CLOCK:
+        seconds = np.arange(86_400)
+        hours, minutes, secs = seconds // 3600, seconds // 60 % 60, seconds % 60
+        _CLOCK.append(
+            pa.array(
+                [
+                    f"{h:02d}:{m:02d}:{s:02d}"
+                    for h, m, s in zip(hours.tolist(), minutes.tolist(), secs.tolist(), strict=True)
+                ],
+                type=pa.string(),
+            )
+        )
+    none = epoch == _NO_TIME
+    day, second = np.divmod(np.where(none, 0, epoch), 86_400)
+    days, day_codes = np.unique(day, return_inverse=True)
+    day_texts = np.datetime_as_string(days.astype("datetime64[D]"), unit="D").tolist()
+    dates = pa.array(day_texts, type=pa.string()).take(pa.array(day_codes.reshape(-1)))
+    texts = pc.binary_join_element_wise(dates, _CLOCK[0].take(pa.array(second)), "T")
+    return texts, (pa.array(none) if none.any() else None)
+
+
+def joined_texts(parts: Sequence[pa.Array], sep: str, end: str = "") -> tuple[memoryview, IntArray]:
+    """Each row's ``parts`` joined by ``sep`` (and ``end`` appended): the UTF-8 bytes of all rows
+    one after another, and the offsets of each row in them."""
+    columns = list(parts)
+    if end:
+        columns[-1] = pc.binary_join_element_wise(columns[-1], end, "")
+    joined = pc.binary_join_element_wise(*columns, sep)
+    if not isinstance(joined, pa.LargeStringArray):
+        offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)
+    else:
+        offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)
+    offsets = offsets[joined.offset : joined.offset + len(joined) + 1].astype(np.int64)
+    data = joined.buffers()[2]
+    return memoryview(data if data is not None else b""), offsets
 
 
 _NO_TIME = np.iinfo(np.int64).min
@@ -212,13 +366,17 @@ class ColumnBatch:
         return out
 
     def compute_digests(self, fields: Sequence[str]) -> None:
-        """:func:`~openprecinct.records.importing.writer.content_hash`, column-wise."""
+        """:func:`~openprecinct.records.importing.writer.content_hash`, column-wise: the
+        joined texts are made by pyarrow, each row's bytes hashed in place."""
+        if not len(self):
+            self.digests = np.empty(0, dtype=object)
+            return
+        data, offsets = joined_texts([self.cols[f].arrow("canon") for f in fields], "\x1e")
         blake = hashlib.blake2b
-        parts = [self.cols[f].canon.tolist() for f in fields]
         self.digests = objects(
             [
-                blake("\x1e".join(t).encode(), digest_size=16).hexdigest()
-                for t in zip(*parts, strict=True)
+                blake(data[a:b], digest_size=16).hexdigest()
+                for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)
             ]
         )
 
@@ -304,9 +462,12 @@ def coordinates(cells: Any, field: str) -> tuple[npt.NDArray[np.float64], BoolAr
     n = len(cells)
     out = np.full(n, np.nan)
     bad = np.zeros(n, dtype=bool)
-    raw = cells.raw_bytes()
+    numbers = getattr(cells, "plain_numbers", None)
+    raw = None if numbers is not None else cells.raw_bytes()
     plain = np.zeros(n, dtype=bool)
-    if raw is not None and n:
+    if numbers is not None and n:
+        out, plain = numbers()
+    elif raw is not None and n:
         grid = raw.view(np.uint8).reshape(n, raw.itemsize)
         plain = (_NUMBER_BYTES[grid] | (grid == 0)).all(axis=1) & (grid[:, 0] != 0)
         if plain.any():
@@ -328,6 +489,27 @@ def coordinates(cells: Any, field: str) -> tuple[npt.NDArray[np.float64], BoolAr
         out[rest] = table[codes]
         bad[rest] = refused
     return out, bad
+
+
+def _cleaned(cells: Any) -> tuple[ObjArray, IntArray]:
+    """:func:`~openprecinct.records.importing.parsers.clean` of each cell (values that are
+    nearly all distinct, such as record keys), and the length of each result.
+
+    A cell of seven or more printable ASCII characters without a space is its own clean value
+    (nothing to strip, longer than any missing-value marker); pyarrow finds those, and only the
+    other cells go through ``clean``.
+    """
+    column = getattr(cells, "column", None)
+    if column is None:
+        keys = objects([p.clean(v) for v in cells.strings().tolist()])
+        return keys, np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    keys = objects(column.to_pylist())
+    lengths = pc.binary_length(column).to_numpy(zero_copy_only=False).astype(np.int64)
+    plain = pc.match_substring_regex(column, r"^[!-~]{7,}$").to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(~plain).tolist():
+        keys[i] = key = p.clean(keys[i])
+        lengths[i] = len(key)
+    return keys, lengths
 
 
 # -- the NYPD complaint schema ----------------------------------------------------------------
@@ -453,8 +635,7 @@ def parse_complaints(
         return codes, values
 
     # key
-    keys = objects([p.clean(v) for v in get("CMPLNT_NUM").strings().tolist()])
-    key_len = np.fromiter((len(k) for k in keys), dtype=np.int64, count=n)
+    keys, key_len = _cleaned(get("CMPLNT_NUM"))
     flagged |= (key_len == 0) | (key_len > 64)
     cols["source"] = Column.constant(source, n)
     joined = "".join(keys.tolist())

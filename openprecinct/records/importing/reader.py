@@ -7,10 +7,12 @@
   fails as a whole instead of leaving half an import.
 * The delimiter is taken from the header line (comma, semicolon, tab or bar).
 * :meth:`CsvSource.blocks` reads the file in blocks of a few MB: a block whose records are one
-  line each and well formed (checked with numpy on the bytes) is parsed column-wise by pandas'
-  C parser; any other block (a quoted newline, a stray quote, a bad byte, a wrong field count,
-  an over-long line) is read record by record exactly as :meth:`CsvSource.rows` does. Line
-  numbers are the same either way.
+  line each with their quotes where the csv module reads them as quoting (checked with numpy on
+  the bytes) is split into columns by pyarrow's CSV parser, which must then find exactly one
+  record per non-blank line and the header's number of fields in each; any other block (a
+  quoted newline, a stray quote, a bad byte, a wrong field count, an over-long line) is read
+  record by record exactly as :meth:`CsvSource.rows` does. Line numbers are the same either
+  way.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from typing import IO
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from openprecinct.records.importing.errors import ImportFileError, RowError
 
@@ -54,12 +58,13 @@ def _none() -> npt.NDArray[np.int64]:
 
 @dataclass(slots=True)
 class Block:
-    """A stretch of the file: either fast records (one line each, cells located) or ``rows``.
+    """A stretch of the file: either fast records (one line each, parsed into ``table``) or
+    ``rows``.
 
-    Fast blocks: ``lines`` holds each record's line number, ``fstart``/``fend`` the byte range
-    of each cell (records x columns, quotes excluded), ``inner`` the quoted cells with doubled
-    quotes inside; :meth:`cells` reads a column. Other blocks carry the :class:`SourceRow`
-    list of the row-by-row reader.
+    Fast records: ``lines`` (the line number of each), ``data`` (the block's bytes), ``starts``
+    and ``ends`` (where each record's line is in ``data``) and ``table``, one pyarrow string
+    column per header column; :meth:`cells` reads a column. Other blocks carry the
+    :class:`SourceRow` list of the row-by-row reader.
     """
 
     rows: list[SourceRow] | None = None
@@ -67,9 +72,7 @@ class Block:
     data: bytes = b""
     starts: npt.NDArray[np.int64] = field(default_factory=_none)
     ends: npt.NDArray[np.int64] = field(default_factory=_none)
-    fstart: npt.NDArray[np.int64] = field(default_factory=_none)
-    fend: npt.NDArray[np.int64] = field(default_factory=_none)
-    inner: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    table: pa.Table | None = None
     encoding: str = "utf-8"
 
     def __len__(self) -> int:
@@ -85,70 +88,31 @@ class Block:
         return self.text(i)[:RAW_KEEP].rstrip("\r\n")
 
     def cells(self, column: int, lo: int, hi: int) -> BlockCells:
-        return BlockCells(self, column, lo, hi)
+        assert self.table is not None
+        return BlockCells(self.table.column(column).slice(lo, hi - lo).combine_chunks())
+
+
+# what parsers.parse_coordinate reads as a plain number (no thousands separator)
+_PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 
 
 class BlockCells:
-    """The cells of one column of records ``lo:hi`` of a fast block, read without making a
+    """The cells of one column of a fast block (a pyarrow string array), read without making a
     Python string per cell where the parser does not need one."""
 
-    MAX_WIDTH = 256  # wider cells are cut out one by one
-
-    def __init__(self, block: Block, column: int, lo: int, hi: int) -> None:
-        self.block = block
-        self.start = block.fstart[lo:hi, column]
-        self.end = block.fend[lo:hi, column]
-        self.inner = block.inner[lo:hi, column]
-        self._bytes: npt.NDArray[np.bytes_] | None = None
+    def __init__(self, column: pa.Array) -> None:
+        self.column = column
         self._factors: tuple[npt.NDArray[np.int64], list[str]] | None = None
 
     def __len__(self) -> int:
-        return len(self.start)
-
-    def _one(self, i: int) -> str:
-        chunk = self.block.data[int(self.start[i]) : int(self.end[i])]
-        text = chunk.decode(self.block.encoding)
-        return text.replace('""', '"') if self.inner[i] else text
-
-    def raw_bytes(self) -> npt.NDArray[np.bytes_] | None:
-        """The cells as a fixed-width bytes array (doubled quotes not undone), or None when a
-        cell is too wide for that."""
-        if self._bytes is None:
-            length = self.end - self.start
-            width = int(length.max()) if len(length) else 0
-            if width > self.MAX_WIDTH:
-                return None
-            width = max(width, 1)
-            arr = np.frombuffer(self.block.data, dtype=np.uint8)
-            offsets = np.arange(width, dtype=np.int64)
-            index = self.start[:, None] + offsets[None, :]
-            inside = offsets[None, :] < length[:, None]
-            grid = np.where(inside, arr[np.minimum(index, len(arr) - 1)], 0).astype(np.uint8)
-            self._bytes = grid.view(f"S{width}").reshape(len(self.start))
-        return self._bytes
+        return len(self.column)
 
     def factorized(self) -> tuple[npt.NDArray[np.int64], list[str]]:
-        """Codes per cell and the distinct values (as str)."""
+        """Codes per cell and the distinct values (as str), by pyarrow's hash table."""
         if self._factors is None:
-            raw = self.raw_bytes()
-            if raw is None:
-                values = [self._one(i) for i in range(len(self))]
-                codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=False)
-                self._factors = (codes.astype(np.int64), list(uniques))
-                return self._factors
-            distinct, codes = np.unique(raw, return_inverse=True)
-            encoding = self.block.encoding
-            uniques = [b.decode(encoding) for b in distinct.tolist()]
-            codes = codes.reshape(-1).astype(np.int64)
-            if self.inner.any():  # quoted cells with doubled quotes: their own values
-                known = {u: k for k, u in enumerate(uniques)}
-                for i in np.flatnonzero(self.inner).tolist():
-                    value = self._one(i)
-                    if value not in known:
-                        known[value] = len(uniques)
-                        uniques.append(value)
-                    codes[i] = known[value]
-            self._factors = (codes, uniques)
+            encoded = self.column.dictionary_encode()
+            codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            self._factors = (codes, encoded.dictionary.to_pylist())
         return self._factors
 
     def strings(self, index: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.object_]:
@@ -159,8 +123,27 @@ class BlockCells:
             table[:] = uniques
             return table[codes]
         out = np.empty(len(index), dtype=object)
-        out[:] = [self._one(i) for i in index.tolist()]
+        out[:] = self.column.take(pa.array(index, type=pa.int64())).to_pylist()
         return out
+
+    def plain_numbers(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+        """The cells that are plain finite numbers, converted (NaN elsewhere), and which those
+        are. pyarrow's conversion rounds correctly, as Python's ``float()`` does."""
+        n = len(self.column)
+        out = np.full(n, np.nan)
+        plain = np.zeros(n, dtype=bool)
+        match = pc.match_substring_regex(self.column, _PLAIN_NUMBER)
+        index = np.flatnonzero(match.to_numpy(zero_copy_only=False))
+        if not len(index):
+            return out, plain
+        try:
+            converted = pc.cast(self.column.filter(match), pa.float64()).to_numpy()
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return out, plain  # let the row parser read them all
+        finite = np.isfinite(converted)
+        out[index[finite]] = converted[finite]
+        plain[index[finite]] = True  # 1e999 is left to the row parser, which refuses it
+        return out, plain
 
 
 class _Feed:
@@ -480,43 +463,52 @@ class CsvSource:
             doubled = opening[before == 34]
             if len(doubled) and not np.isin(doubled - 1, closing).all():
                 return None
-        delims = np.flatnonzero(arr == delim)
-        if len(quotes):
-            delims = delims[np.searchsorted(quotes, delims) % 2 == 0]
-        per_line = np.bincount(np.searchsorted(ends, delims), minlength=len(ends))
         blank = (length == 0) | ((length == 1) & (arr[np.minimum(starts, size - 1)] == 13))
-        if (per_line[~blank] != width - 1).any():
-            return None
         records = np.flatnonzero(~blank)
-        count = len(records)
+        table = self._arrow_table(data, width, len(records))
+        if table is None:
+            return None
         rs, re_ = starts[records], ends[records]
-        re_ = re_ - ((re_ > rs) & (arr[np.maximum(re_ - 1, 0)] == 13))  # a "\r\n" line end
-        fstart = np.empty((count, width), dtype=np.int64)
-        fend = np.empty((count, width), dtype=np.int64)
-        inner_delims = delims.reshape(count, width - 1)
-        fstart[:, 0] = rs
-        fstart[:, 1:] = inner_delims + 1
-        fend[:, :-1] = inner_delims
-        fend[:, -1] = re_
-        inner = np.zeros((count, width), dtype=bool)
-        if len(quotes):
-            quoted = (fend > fstart) & (arr[np.minimum(fstart, size - 1)] == 34)
-            fstart = fstart + quoted
-            fend = fend - quoted
-            between = np.searchsorted(quotes, fend) - np.searchsorted(quotes, fstart)
-            inner = quoted & (between > 0)
         lines = self._physical + 1 + records.astype(np.int64)
         self._physical += len(ends)
         return Block(
-            lines=lines,
-            data=data,
-            starts=rs,
-            ends=ends[records],
-            fstart=fstart,
-            fend=fend,
-            inner=inner,
-            encoding=self.encoding,
+            lines=lines, data=data, starts=rs, ends=re_, table=table, encoding=self.encoding
         )
+
+    def _arrow_table(self, data: bytes, width: int, count: int) -> pa.Table | None:
+        """``data`` split into ``width`` string columns by pyarrow's CSV parser, or None when it
+        does not read exactly ``count`` records of ``width`` fields (a wrong field count)."""
+        if count == 0:
+            return None
+        text = data
+        if self.encoding.replace("-", "").replace("_", "").lower() not in ("utf8", "ascii"):
+            text = data.decode(self.encoding).encode("utf-8")
+        names = [f"c{k}" for k in range(width)]
+        try:
+            table = pa_csv.read_csv(
+                io.BytesIO(text),
+                read_options=pa_csv.ReadOptions(
+                    column_names=names, use_threads=False, block_size=len(text) + 1
+                ),
+                parse_options=pa_csv.ParseOptions(
+                    delimiter=self.delimiter,
+                    quote_char='"',
+                    double_quote=True,
+                    escape_char=False,
+                    newlines_in_values=False,
+                    ignore_empty_lines=True,
+                ),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        if table.num_rows != count or table.num_columns != width:
+            return None
+        return table
 
     def _row_error(self, first: int, last: int, fields: list[str], width: int) -> RowError | None:
         if self._overlong and self._overlong[0] <= last:

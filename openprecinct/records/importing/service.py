@@ -457,8 +457,8 @@ class _Importer:
         to_write = batch.take(np.flatnonzero(write))
         if self.bulk is not None:
             # one transaction already, and the connection belongs to the writer thread
-            for outcome in self._write(to_write):
-                self.counts.add(outcome)
+            for outcome, k in Counter(self._write(to_write)).items():
+                self.counts.add(outcome, k)
             self.counts.unchanged += int(same.sum())
             self.counts.read += n
             self.bulk.held.extend(quarantine)
@@ -471,9 +471,8 @@ class _Importer:
         counts_before = replace(self.counts, reasons=self.counts.reasons.copy())
         try:
             with transaction.atomic():
-                outcomes = self._write(to_write)
-                for outcome in outcomes:
-                    self.counts.add(outcome)
+                for outcome, k in Counter(self._write(to_write)).items():
+                    self.counts.add(outcome, k)
                 self.counts.unchanged += int(same.sum())
                 self.counts.read += n
                 self._quarantine(quarantine)

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
 from django.db import connection
 from django.db.models import Model
 
@@ -305,24 +307,33 @@ class BatchWriter:
 
     # -- column-wise batches ------------------------------------------------------------------
     def copy_payload(self, batch: Any, now: datetime) -> bytes:
-        """The batch's rows in ``COPY`` text format, in the order of :attr:`columns`."""
+        """The batch's rows in ``COPY`` text format, in the order of :attr:`columns` (joined by
+        pyarrow, see :func:`~openprecinct.records.importing.columnar.joined_texts`)."""
+        from openprecinct.records.importing.columnar import joined_texts
+
         n = len(batch)
+        if not n:
+            return b""
+        zeros = pa.array(np.zeros(n, dtype=np.int64))
+
+        def constant(text: str) -> pa.Array:
+            return pa.array([text], type=pa.string()).take(zeros)
+
         stamp = now.astimezone(UTC).isoformat()
-        parts: list[Any] = []
+        parts: list[pa.Array] = []
         for attname, _, _ in self.columns:
             if attname == "content_hash":
-                parts.append(batch.digests.tolist())
+                parts.append(pa.array(batch.digests.tolist(), type=pa.string()))
             elif attname in batch.cols:
-                parts.append(batch.cols[attname].copy.tolist())
+                parts.append(batch.cols[attname].arrow("copy"))
             elif attname == "import_run_id":
-                parts.append([str(self.run_id)] * n)
+                parts.append(constant(str(self.run_id)))
             elif attname in ("created_at", "updated_at"):
-                parts.append([stamp] * n)
+                parts.append(constant(stamp))
             else:
-                parts.append([copy_text(self.defaults[attname])] * n)
-        lines = ["\t".join(row) for row in zip(*parts, strict=True)]
-        lines.append("")
-        return "\n".join(lines).encode()
+                parts.append(constant(copy_text(self.defaults[attname])))
+        data, offsets = joined_texts(parts, "\t", end="\n")
+        return bytes(data[int(offsets[0]) : int(offsets[-1])])
 
     def copy_new(self, batch: Any, *, now: datetime) -> None:
         """PostgreSQL: COPY records known to be new straight into the table."""
