@@ -19,7 +19,13 @@ from openprecinct.analytics.forecast import (
     RetrospectiveHotspot,
     make_method,
 )
-from openprecinct.analytics.forecast.blend import BlendForecast, _fit_weights
+from openprecinct.analytics.forecast.blend import (
+    FEATURE_NAMES,
+    BlendForecast,
+    _fit_weights,
+    blend_features,
+    eb_shrink,
+)
 from openprecinct.analytics.grid import SquareGrid
 
 GRID = SquareGrid(box(0, 0, 1499, 1499), 150)  # 10 x 10 cells
@@ -224,7 +230,41 @@ def test_blend_one_se_rule_keeps_the_long_run_count_unless_the_gain_is_clear() -
         BlendForecast(one_se=-1).fit(e, GRID)
 
 
+def test_eb_shrink_pulls_a_lone_count_towards_its_prior_by_the_overdispersion() -> None:
+    # m = 1 everywhere; 1/k = ((4-1)^2 - 4 + 3 * 1) / 4 = 2, so k = 0.5 and the posterior
+    # mean m (n + k) / (m + k) is 4.5 / 1.5 = 3 for the busy cell and 0.5 / 1.5 for the others
+    out = eb_shrink(np.array([4.0, 0.0, 0.0, 0.0]), np.ones(4))
+    assert out == pytest.approx([3.0, 1 / 3, 1 / 3, 1 / 3])
+    assert out.sum() == pytest.approx(4.0)
+
+
+def test_eb_shrink_without_overdispersion_keeps_the_prior() -> None:
+    # counts no more spread than Poisson around the prior: the prior (1 each) is the estimate
+    out = eb_shrink(np.array([2.0, 0.0, 1.0, 1.0]), np.ones(4))
+    assert out == pytest.approx(np.ones(4), abs=2e-3)
+
+
+def test_eb_shrink_ranks_equal_counts_by_their_prior() -> None:
+    n = np.array([2.0, 2.0, 0.0, 0.0, 0.0, 0.0])
+    out = eb_shrink(n, np.array([3.0, 1.0, 1.0, 1.0, 1.0, 1.0]))
+    assert out[0] > out[1] > out[2]
+    assert np.array_equal(eb_shrink(n, np.zeros(6)), n)  # no prior: the counts themselves
+
+
+def test_blend_features_has_one_column_per_feature_name() -> None:
+    t = np.array([1.0, 2.0, 5.0])
+    cells = np.array([cell(1, 1), cell(1, 1), cell(5, 5)])
+    r1 = GRID.adjacency().tocsr()
+    x = blend_features(t, cells, GRID.n_cells, 10.0, 0.0, 7.0, r1, GRID.ring_adjacency(2))
+    assert x.shape == (GRID.n_cells, len(FEATURE_NAMES))
+    col = {n: x[:, i] for i, n in enumerate(FEATURE_NAMES)}
+    assert col["eb_ring1"] == pytest.approx(eb_shrink(col["all_history"], col["ring1_all"]))
+    assert col["eb_context"] == pytest.approx(eb_shrink(col["all_history"], col["context_all"]))
+    assert col["eb_ring1"].sum() == pytest.approx(col["all_history"].sum(), rel=0.5)
+
+
 def test_blend_with_bands_ranks_every_cell_once() -> None:
+    assert BlendForecast().bands  # on by default
     rng = np.random.default_rng(9)
     c = rng.integers(GRID.n_cells, size=600)
     t = np.sort(rng.random(600) * 400)
