@@ -9,6 +9,8 @@ fact, which is how the acceptance bar reads open_cp's side:
 * monthly, 150 m cells, train 2013-01..2014-12, test 2015-01..11: burglary, vehicle theft and
   robbery in each of the 121st, 122nd and 123rd Precincts (the other felonies as context), and
   the same offences in the 120th (tuned on) and over Staten Island;
+* monthly, shootings in the 120th and over Staten Island, a test year (2011, 2013, ..., 2019)
+  after four years of history: the sparse long-history case of the acceptance bar;
 * daily, one month of history, 28 test days: synthetic calls for service
   (``synthetic_calls.py``) on the 120th's points with seeds 1-3 (the published runs) and 4-6,
   and on the 121st-123rd's points with seeds 11-13.
@@ -50,6 +52,8 @@ OFFENCES = {
     "vehicle theft": "GRAND LARCENY OF MOTOR VEHICLE",
     "robbery": "ROBBERY",
 }
+SHOOTING_YEARS = (2011, 2013, 2015, 2017, 2019)
+"""Test years of the shooting runs, each after four years of history (monthly, sparse)."""
 CALLS = {  # seed: (calls a day, sigma of log address weights, repeats per call, precinct)
     1: (70, 1.5, 0.3, "120"),
     2: (70, 1.0, 0.5, "120"),
@@ -77,6 +81,16 @@ def felony_points() -> pd.DataFrame:
             "precinct": d["_precinct_2024"].astype(str).to_numpy(),
         }
     )
+
+
+def shootings() -> pd.DataFrame:
+    d = pd.read_csv(DATA / "nypd_shootings_2006_2023h1.csv.gz", dtype=str)
+    d = d[d["BORO"] == "STATEN ISLAND"].drop_duplicates("INCIDENT_KEY")
+    t = pd.to_datetime(d["OCCUR_DATE"] + " " + d["OCCUR_TIME"], format="%m/%d/%Y %H:%M:%S")
+    x = d["X_COORD_CD"].str.replace(",", "").astype(float).to_numpy()
+    y = d["Y_COORD_CD"].str.replace(",", "").astype(float).to_numpy()
+    xm, ym = geo.transform_xy(x, y, src_crs="EPSG:2263")
+    return pd.DataFrame({"t": t.to_numpy(), "x": xm, "y": ym, "precinct": d["PRECINCT"].to_numpy()})
 
 
 def events(df: pd.DataFrame) -> Events:
@@ -151,6 +165,23 @@ def runs(work: Path) -> list[tuple[str, dict[str, object]]]:
                         },
                     )
                 )
+    shots = shootings()
+    for where, pcts in (("120", ["120"]), ("SI", ["120", "121", "122", "123"])):
+        df = shots[shots["precinct"].isin(pcts)]
+        for year in SHOOTING_YEARS:
+            out.append(
+                (
+                    f"{where} shootings {year}",
+                    {
+                        "own": events(df),
+                        "context": None,
+                        "area": pcts,
+                        "train": f"{year - 4}-01-01",
+                        "test": (f"{year}-01-01", f"{year}-12-31", "month"),
+                        "held_out": True,
+                    },
+                )
+            )
     for seed, (_, _, _, precinct) in CALLS.items():
         df = calls_file(seed, work / f"calls{seed}.csv")
         out.append(
