@@ -147,12 +147,14 @@ class Incident(Located):
     suspect_sex = models.CharField(max_length=10, blank=True)
     narrative = models.TextField(blank=True)
 
+    # Written reports only: partial indexes below (imported records never have an author).
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="authored_incidents",
+        db_index=False,
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -160,12 +162,17 @@ class Incident(Located):
         blank=True,
         on_delete=models.PROTECT,
         related_name="approved_incidents",
+        db_index=False,
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
 
     content_hash = models.CharField(max_length=64, blank=True)
-    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL)
+    # Not indexed: nothing looks records up by run, and an index would cost every imported
+    # row a write; deleting an import run (never done by the platform) scans the table.
+    import_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -208,6 +215,14 @@ class Incident(Located):
                 fields=["report_number"],
                 name="incident_report_number",
                 condition=~Q(report_number=""),
+            ),
+            models.Index(
+                fields=["author"], name="incident_author", condition=Q(author__isnull=False)
+            ),
+            models.Index(
+                fields=["approved_by"],
+                name="incident_approved_by",
+                condition=Q(approved_by__isnull=False),
             ),
         ]
 
