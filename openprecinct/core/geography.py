@@ -14,6 +14,8 @@ import shapely
 from django.conf import settings
 from shapely import STRtree
 
+from openprecinct.core.memory import release_free_memory
+
 FloatArray = npt.NDArray[np.float64]
 BOUNDARIES_FILE = "si_precincts_sectors.geojson.gz"
 
@@ -134,6 +136,8 @@ class Boundaries:
                 self._cell_answers(self._precinct_tree, boxes),
                 self._cell_answers(self._sector_tree, boxes),
             )
+            del boxes
+            release_free_memory()  # the 65,536 cell boxes (about 25 MB of small allocations)
         return self._raster
 
     @staticmethod

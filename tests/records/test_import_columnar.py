@@ -334,3 +334,19 @@ def test_block_cells_parse_as_object_cells(tmp_path_factory, rows):
     a.compute_digests(INCIDENT_FIELDS)
     b.compute_digests(INCIDENT_FIELDS)
     assert a.digests.tolist() == b.digests.tolist()
+
+
+def test_seen_keys_remember_every_key_across_merges():
+    """In-file duplicates are caught however many keys came before (the small sorted run is
+    merged into the main one as it grows)."""
+    from openprecinct.records.importing.service import SeenKeys
+
+    rng = np.random.default_rng(3)
+    keys = rng.permutation(np.arange(1, 300_001, dtype=np.int64) * 7919)
+    seen = SeenKeys()
+    for lo in range(0, len(keys), 10_000):
+        batch = keys[lo : lo + 10_000]
+        assert not seen.lookup(batch).any()
+        seen.add(batch, batch + 1)
+    probe = np.concatenate([keys[::997], np.array([5, 6], dtype=np.int64)])
+    assert seen.lookup(probe).tolist() == [*(keys[::997] + 1).tolist(), 0, 0]

@@ -1,10 +1,10 @@
 """Column-wise parsing of a block of rows: the fast path of the importer.
 
-A block of rows (a :class:`pandas.DataFrame` of strings, one column per source column) is parsed
-a column at a time. Every cell parser of :mod:`~openprecinct.records.importing.parsers` runs
-once per *distinct* value of a column (``pandas.factorize``), never per row, so each value is
-exactly what the row parser makes of it; coordinates (nearly all distinct) are converted with
-numpy after a byte-level check that they are plain numbers. A row any of whose cells or
+A block of rows (pyarrow string columns from the reader, or arrays of Python strings) is
+parsed a column at a time. Every cell parser of :mod:`~openprecinct.records.importing.parsers`
+runs once per *distinct* value of a column (pyarrow's ``dictionary_encode``), never per row, so
+each value is exactly what the row parser makes of it; coordinates (nearly all distinct) are
+converted in bulk after a check that they are plain numbers. A row any of whose cells or
 row-level checks fails is *flagged* and handed to the schema's row parser, which gives the
 same quarantine reason and message as before. Tests prove that both paths give the same
 values and digests (``tests/records/test_import_columnar.py``).
@@ -23,11 +23,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from openprecinct.analytics import categories as cats
+from openprecinct.records.importing import arrow
 from openprecinct.records.importing import parsers as p
 from openprecinct.records.importing.errors import RowError
 from openprecinct.records.importing.locate import project
@@ -132,15 +132,15 @@ class Column:
         if self._codes is not None:
             assert self._table is not None
             _, canon_u, copy_u = self._table
-            codes = pa.array(self._codes, type=pa.int64())
+            codes = arrow.ints(self._codes)
             if which == "copy":
                 if copy_u is canon_u:
                     return self.arrow("canon")
-                return pa.array(copy_u.tolist(), type=pa.string()).take(codes)
-            return pa.array(canon_u.tolist(), type=pa.string()).take(codes)
+                return arrow.strings(copy_u.tolist()).take(codes)
+            return arrow.strings(canon_u.tolist()).take(codes)
         explicit = self._canon if which == "canon" else self._copy
         if explicit is not None:
-            return pa.array(explicit.tolist(), type=pa.string())
+            return arrow.strings(explicit.tolist())
         missing = "\x00" if which == "canon" else "\\N"
         if "base" not in self._arrows:  # the texts without the missing marker
             if self._floats is not None:
@@ -153,9 +153,9 @@ class Column:
                 self._arrows["none"] = none
         texts, none = self._arrows["base"], self._arrows.get("none")
         if which == "copy" and self._floats is None:
-            texts = pc.binary_join_element_wise(texts, "Z", "")
+            texts = pc.binary_join_element_wise(texts, arrow.text("Z"), arrow.text(""))
         if none is not None:
-            texts = pc.if_else(none, missing, texts)
+            texts = pc.if_else(none, arrow.text(missing), texts)
         return texts
 
     def take(self, idx: IntArray) -> Column:
@@ -249,20 +249,21 @@ def _float_texts(values: npt.NDArray[np.float64]) -> tuple[pa.Array, pa.Array | 
     """
     finite = np.isfinite(values)
     clean = np.where(finite, values, 0.0)
-    texts = pc.cast(pa.array(clean), pa.string())
-    exponent = pc.match_substring(texts, "e").to_numpy(zero_copy_only=False)
-    point = pc.match_substring(texts, ".").to_numpy(zero_copy_only=False)
+    texts = pc.cast(arrow.floats(clean), pa.string())
+    exponent = arrow.to_numpy(pc.match_substring(texts, "e"))
+    point = arrow.to_numpy(pc.match_substring(texts, "."))
     whole = ~point & ~exponent
     if whole.any():
-        texts = pc.if_else(pa.array(whole), pc.binary_join_element_wise(texts, ".0", ""), texts)
+        point_zero = pc.binary_join_element_wise(texts, arrow.text(".0"), arrow.text(""))
+        texts = pc.if_else(arrow.bools(whole), point_zero, texts)
     size = np.abs(clean)
     odd = np.flatnonzero(exponent | (((size < 1e-4) | (size >= 1e15)) & (clean != 0.0)))
     if len(odd):
         out = texts.to_pylist()
         for i in odd.tolist():
             out[i] = repr(float(clean[i]))
-        texts = pa.array(out, type=pa.string())
-    return texts, (None if finite.all() else pa.array(~finite))
+        texts = arrow.strings(out)
+    return texts, (None if finite.all() else arrow.bools(~finite))
 
 
 _CLOCK: list[pa.Array] = []  # "HH:MM:SS" of every second of a day
@@ -275,21 +276,21 @@ def _epoch_texts(epoch: npt.NDArray[np.int64]) -> tuple[pa.Array, pa.Array | Non
         seconds = np.arange(86_400)
         hours, minutes, secs = seconds // 3600, seconds // 60 % 60, seconds % 60
         _CLOCK.append(
-            pa.array(
+            arrow.strings(
                 [
                     f"{h:02d}:{m:02d}:{s:02d}"
                     for h, m, s in zip(hours.tolist(), minutes.tolist(), secs.tolist(), strict=True)
-                ],
-                type=pa.string(),
+                ]
             )
         )
     none = epoch == _NO_TIME
     day, second = np.divmod(np.where(none, 0, epoch), 86_400)
     days, day_codes = np.unique(day, return_inverse=True)
     day_texts = np.datetime_as_string(days.astype("datetime64[D]"), unit="D").tolist()
-    dates = pa.array(day_texts, type=pa.string()).take(pa.array(day_codes.reshape(-1)))
-    texts = pc.binary_join_element_wise(dates, _CLOCK[0].take(pa.array(second)), "T")
-    return texts, (pa.array(none) if none.any() else None)
+    dates = arrow.strings(day_texts).take(arrow.ints(day_codes.reshape(-1)))
+    clock = _CLOCK[0].take(arrow.ints(second))
+    texts = pc.binary_join_element_wise(dates, clock, arrow.text("T"))
+    return texts, (arrow.bools(none) if none.any() else None)
 
 
 def joined_texts(parts: Sequence[pa.Array], sep: str, end: str = "") -> tuple[memoryview, IntArray]:
@@ -297,8 +298,8 @@ def joined_texts(parts: Sequence[pa.Array], sep: str, end: str = "") -> tuple[me
     one after another, and the offsets of each row in them."""
     columns = list(parts)
     if end:
-        columns[-1] = pc.binary_join_element_wise(columns[-1], end, "")
-    joined = pc.binary_join_element_wise(*columns, sep)
+        columns[-1] = pc.binary_join_element_wise(columns[-1], arrow.text(end), arrow.text(""))
+    joined = pc.binary_join_element_wise(*columns, arrow.text(sep))
     if not isinstance(joined, pa.LargeStringArray):
         offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)
     else:
@@ -389,8 +390,9 @@ class ColumnBatch:
 
 
 def factorize(values: ObjArray) -> tuple[IntArray, list[str]]:
-    codes, uniques = pd.factorize(values, sort=False)
-    return codes.astype(np.int64), list(uniques)
+    encoded = arrow.strings(values.tolist()).dictionary_encode()
+    codes = arrow.to_numpy(encoded.indices).astype(np.int64)
+    return codes, encoded.dictionary.to_pylist()
 
 
 class ObjectCells:
@@ -504,8 +506,8 @@ def _cleaned(cells: Any) -> tuple[ObjArray, IntArray]:
         keys = objects([p.clean(v) for v in cells.strings().tolist()])
         return keys, np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
     keys = objects(column.to_pylist())
-    lengths = pc.binary_length(column).to_numpy(zero_copy_only=False).astype(np.int64)
-    plain = pc.match_substring_regex(column, r"^[!-~]{7,}$").to_numpy(zero_copy_only=False)
+    lengths = arrow.to_numpy(pc.binary_length(column)).astype(np.int64)
+    plain = arrow.to_numpy(pc.match_substring_regex(column, r"^[!-~]{7,}$"))
     for i in np.flatnonzero(~plain).tolist():
         keys[i] = key = p.clean(keys[i])
         lengths[i] = len(key)

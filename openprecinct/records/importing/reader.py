@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from openprecinct.records.importing import arrow
 from openprecinct.records.importing.errors import ImportFileError, RowError
 
 MAX_LINE_BYTES = 1 << 20  # 1 MB: far beyond any real record, far below a memory problem
@@ -111,7 +112,7 @@ class BlockCells:
         """Codes per cell and the distinct values (as str), by pyarrow's hash table."""
         if self._factors is None:
             encoded = self.column.dictionary_encode()
-            codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            codes = arrow.to_numpy(encoded.indices).astype(np.int64)
             self._factors = (codes, encoded.dictionary.to_pylist())
         return self._factors
 
@@ -123,7 +124,7 @@ class BlockCells:
             table[:] = uniques
             return table[codes]
         out = np.empty(len(index), dtype=object)
-        out[:] = self.column.take(pa.array(index, type=pa.int64())).to_pylist()
+        out[:] = self.column.take(arrow.ints(index)).to_pylist()
         return out
 
     def plain_numbers(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
@@ -133,11 +134,11 @@ class BlockCells:
         out = np.full(n, np.nan)
         plain = np.zeros(n, dtype=bool)
         match = pc.match_substring_regex(self.column, _PLAIN_NUMBER)
-        index = np.flatnonzero(match.to_numpy(zero_copy_only=False))
+        index = np.flatnonzero(arrow.to_numpy(match))
         if not len(index):
             return out, plain
         try:
-            converted = pc.cast(self.column.filter(match), pa.float64()).to_numpy()
+            converted = arrow.to_numpy(pc.cast(self.column.filter(match), pa.float64()))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return out, plain  # let the row parser read them all
         finite = np.isfinite(converted)

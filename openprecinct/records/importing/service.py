@@ -12,6 +12,7 @@ batches only, and running it again resumes idempotently (what was written is "un
 from __future__ import annotations
 
 import csv
+import queue
 import sys
 import threading
 from collections import Counter
@@ -20,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -30,7 +30,7 @@ from tqdm import tqdm
 from openprecinct.analytics.geo import ANALYSIS_CRS, GeoError, load_area, points_in_area
 from openprecinct.core.audit import audit_record
 from openprecinct.core.hashing import sha256_file
-from openprecinct.records.importing import columnar
+from openprecinct.records.importing import arrow, columnar
 from openprecinct.records.importing.errors import ImportFileError, RowError
 from openprecinct.records.importing.locate import bundled_boundaries, project
 from openprecinct.records.importing.reader import Block, CsvSource, SourceRow
@@ -56,45 +56,65 @@ def default_batch_size() -> int:
 class SeenKeys:
     """Keys already read in this run, with their content digest, to catch in-file duplicates.
 
-    Memory is 16 bytes per distinct key in sorted numpy arrays (plus a small dict of recent
-    keys), not a copy of the rows: 16 MB for a million records.
+    Memory is 16 bytes per distinct key in sorted numpy arrays, not a copy of the rows: 16 MB
+    for a million records. New keys go into a smaller sorted run first, merged into the main
+    one when it reaches a quarter of its size, so a batch costs a copy of the small run only.
     """
 
     def __init__(self) -> None:
         self._keys = np.empty(0, dtype=np.int64)
         self._vals = np.empty(0, dtype=np.int64)
-        self._recent: dict[int, int] = {}
+        self._recent_keys = np.empty(0, dtype=np.int64)
+        self._recent_vals = np.empty(0, dtype=np.int64)
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """Digest stored for each key (an int64 array), 0 when not seen."""
-        recent = self._recent
-        out = np.fromiter(
-            (recent.get(k, 0) for k in keys.tolist()), dtype=np.int64, count=len(keys)
-        )
-        if len(self._keys) and len(keys):
-            pos = np.searchsorted(self._keys, keys).clip(0, len(self._keys) - 1)
-            hit = self._keys[pos] == keys
-            out[hit] = self._vals[pos[hit]]
+        out = np.zeros(len(keys), dtype=np.int64)
+        for known, vals in ((self._keys, self._vals), (self._recent_keys, self._recent_vals)):
+            if len(known) and len(keys):
+                pos = np.searchsorted(known, keys).clip(0, len(known) - 1)
+                hit = known[pos] == keys
+                out[hit] = vals[pos[hit]]
         return out
 
     def add(self, keys: np.ndarray, vals: np.ndarray) -> None:
-        self._recent.update(zip(keys.tolist(), vals.tolist(), strict=True))
-        if len(self._recent) > max(50_000, len(self._keys) // 4):
-            keys = np.fromiter(self._recent.keys(), dtype=np.int64, count=len(self._recent))
-            vals = np.fromiter(self._recent.values(), dtype=np.int64, count=len(self._recent))
-            all_keys = np.concatenate([self._keys, keys])
-            all_vals = np.concatenate([self._vals, vals])
-            order = np.argsort(all_keys, kind="stable")
-            self._keys, self._vals = all_keys[order], all_vals[order]
-            self._recent = {}
+        """Remember ``keys`` (none of them seen before) with their digests."""
+        order = np.argsort(keys, kind="stable")
+        keys, vals = keys[order], vals[order]
+        at = np.searchsorted(self._recent_keys, keys)
+        self._recent_keys = np.insert(self._recent_keys, at, keys)
+        self._recent_vals = np.insert(self._recent_vals, at, vals)
+        if len(self._recent_keys) > max(50_000, len(self._keys) // 4):
+            at = np.searchsorted(self._keys, self._recent_keys)
+            self._keys = np.insert(self._keys, at, self._recent_keys)
+            self._vals = np.insert(self._vals, at, self._recent_vals)
+            self._recent_keys = np.empty(0, dtype=np.int64)
+            self._recent_vals = np.empty(0, dtype=np.int64)
+
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
 
 
 def key_digests(keys: list[str] | np.ndarray) -> np.ndarray:
-    """64-bit digests of record keys (the same in every process; collisions at 2^-64)."""
-    arr = np.asarray(keys, dtype=object) if not isinstance(keys, np.ndarray) else keys
-    if not len(arr):
+    """64-bit digests of record keys (FNV-1a over the UTF-8 bytes, then a murmur-style
+    finaliser; the same in every process). Computed column-wise over pyarrow's buffer."""
+    if not len(keys):
         return np.empty(0, dtype=np.int64)
-    return pd.util.hash_array(arr, categorize=False).view(np.int64)
+    array = arrow.strings(list(keys))
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[: len(array) + 1].astype(np.int64)
+    data = np.frombuffer(array.buffers()[2] or b"\0", dtype=np.uint8)
+    lengths = np.diff(offsets)
+    h = np.full(len(array), _FNV_OFFSET, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(int(lengths.max())):
+            live = lengths > j
+            byte = data[np.minimum(offsets[:-1] + j, len(data) - 1)].astype(np.uint64)
+            h = np.where(live, (h ^ byte) * _FNV_PRIME, h)
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xFF51AFD7ED558CCD)
+        h ^= h >> np.uint64(33)
+    return h.view(np.int64)
 
 
 def content_digests(digests: list[str] | np.ndarray) -> np.ndarray:
@@ -109,7 +129,9 @@ class BulkLoad:
     """PostgreSQL bulk-load mode for a large first import (see docs/importing.md).
 
     The whole import is one transaction holding an exclusive lock on the table: its unique and
-    foreign-key constraints and its other indexes (except the primary key) are dropped, the
+    foreign-key constraints and its other full indexes (not the primary key, and not the partial
+    indexes, on values imported records do not have: re-creating one costs a scan of the whole
+    table, keeping it a test of its condition per row) are dropped, the
     rows are COPYed by a writer thread while the next batch is parsed, and everything dropped
     is re-created, from the definitions PostgreSQL itself printed, before the commit. Either the
     whole file is imported, with every constraint checked again over the table, or nothing is.
@@ -121,6 +143,7 @@ class BulkLoad:
         self.dropped_indexes: list[tuple[str, str]] = []
         self.held: list[tuple[SourceRow, RowError]] = []
         self._thread: threading.Thread | None = None
+        self._queue: queue.Queue[bytes | None] | None = None
         self._error: BaseException | None = None
 
     def begin(self) -> None:
@@ -136,7 +159,7 @@ class BulkLoad:
             cursor.execute(
                 "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
                 "JOIN pg_class c ON c.oid = i.indexrelid "
-                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND i.indpred IS NULL "
                 "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid "
                 "AND k.conrelid = i.indrelid) ORDER BY c.relname",
                 [self.table],
@@ -147,29 +170,53 @@ class BulkLoad:
             for name, _ in self.dropped_indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
 
+    #: payloads waiting for the writer thread (a few MB each): absorbs the server's pauses
+    QUEUE = 2
+
     def copy(self, payload: bytes) -> None:
-        """COPY ``payload`` on a writer thread; returns at once (after the previous COPY)."""
-        self.wait()
+        """Hand ``payload`` to the writer thread, which streams every payload into one open
+        ``COPY``; returns at once unless :attr:`QUEUE` payloads are already waiting."""
+        self._raise()
+        if self._thread is None:
+            self._start()
+        assert self._queue is not None
+        self._queue.put(payload)
+
+    def _start(self) -> None:
         raw = connection.connection
         table, names = self.table, self.names
+        pending: queue.Queue[bytes | None] = queue.Queue(maxsize=self.QUEUE)
 
         def run() -> None:
+            ended = False  # the end marker (None) was taken
             try:
                 with raw.cursor() as cursor:
                     with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                        copy.write(payload)
+                        while (payload := pending.get()) is not None:
+                            copy.write(payload)
+                        ended = True
             except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
                 self._error = exc
+                while not ended:  # take what the parser still hands over, up to the end
+                    ended = pending.get() is None
 
+        self._queue = pending
         self._thread = threading.Thread(target=run, name="import-copy", daemon=True)
         self._thread.start()
 
     names = ""
 
     def wait(self) -> None:
+        """End the open ``COPY`` (after every payload handed over) and wait for it."""
         if self._thread is not None:
+            assert self._queue is not None
+            self._queue.put(None)
             self._thread.join()
             self._thread = None
+            self._queue = None
+        self._raise()
+
+    def _raise(self) -> None:
         if self._error is not None:
             error, self._error = self._error, None
             if isinstance(error, psycopg_errors.Error):
@@ -291,6 +338,11 @@ class _Importer:
             self.run_rows()
             return
         self.bulk = bulk
+        # The writer thread sends each COPY in pieces, and needs the GIL back after each one;
+        # with Python's default 5 ms switch interval it waits behind the parser most of the
+        # time. A short interval while the two threads run keeps the COPY flowing.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, 0.0002))
         try:
             self.run_rows()
             bulk.wait()
@@ -304,6 +356,8 @@ class _Importer:
             except BaseException:  # noqa: BLE001, S110 - the first error is the one to report
                 pass
             raise
+        finally:
+            sys.setswitchinterval(interval)
 
     def write_batch(self, rows: list[SourceRow]) -> None:
         if self.bulk is not None:

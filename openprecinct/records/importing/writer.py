@@ -309,21 +309,22 @@ class BatchWriter:
     def copy_payload(self, batch: Any, now: datetime) -> bytes:
         """The batch's rows in ``COPY`` text format, in the order of :attr:`columns` (joined by
         pyarrow, see :func:`~openprecinct.records.importing.columnar.joined_texts`)."""
+        from openprecinct.records.importing import arrow
         from openprecinct.records.importing.columnar import joined_texts
 
         n = len(batch)
         if not n:
             return b""
-        zeros = pa.array(np.zeros(n, dtype=np.int64))
+        zeros = arrow.ints(np.zeros(n, dtype=np.int64))
 
         def constant(text: str) -> pa.Array:
-            return pa.array([text], type=pa.string()).take(zeros)
+            return arrow.strings([text]).take(zeros)
 
         stamp = now.astimezone(UTC).isoformat()
         parts: list[pa.Array] = []
         for attname, _, _ in self.columns:
             if attname == "content_hash":
-                parts.append(pa.array(batch.digests.tolist(), type=pa.string()))
+                parts.append(arrow.strings(batch.digests.tolist()))
             elif attname in batch.cols:
                 parts.append(batch.cols[attname].arrow("copy"))
             elif attname == "import_run_id":

@@ -1,0 +1,70 @@
+"""pyarrow arrays from numpy and Python values, and back, without pyarrow's pandas shim.
+
+``pyarrow.array()`` and ``Array.to_numpy()`` import pandas on first use (to recognise its
+types), which costs an import 40 MB of resident memory. The importer only ever converts plain
+numbers, booleans and strings, so it builds arrays from their buffers instead and reads
+buffers back with numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+
+def ints(values: npt.ArrayLike) -> pa.Array:
+    """An int64 array (no nulls)."""
+    data = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
+
+
+def floats(values: npt.ArrayLike) -> pa.Array:
+    """A float64 array (no nulls; NaN stays NaN)."""
+    data = np.ascontiguousarray(values, dtype=np.float64)
+    return pa.Array.from_buffers(pa.float64(), len(data), [None, pa.py_buffer(data)])
+
+
+def bools(values: npt.ArrayLike) -> pa.Array:
+    """A boolean array (no nulls)."""
+    data = np.asarray(values, dtype=bool)
+    bits = np.packbits(data, bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(data), [None, pa.py_buffer(bits)])
+
+
+def strings(values: Sequence[str]) -> pa.Array:
+    """A string array (no nulls) of Python ``str``."""
+    encoded = [v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
+    data = b"".join(encoded)
+    return pa.Array.from_buffers(
+        pa.string(), len(encoded), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
+
+
+def to_numpy(array: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.generic]:
+    """The values of a numeric or boolean array without nulls, as numpy (a copy for booleans,
+    a view otherwise)."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array.null_count:
+        raise ValueError("to_numpy: the array has nulls")
+    n, offset = len(array), array.offset
+    buffer = array.buffers()[1]
+    if pa.types.is_boolean(array.type):
+        if buffer is None:
+            return np.zeros(0, dtype=bool)
+        bits = np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), bitorder="little")
+        return bits[offset : offset + n].astype(bool)
+    dtype = np.dtype(array.type.to_pandas_dtype())
+    if buffer is None:
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(buffer, dtype=dtype)[offset : offset + n]
+
+
+def text(value: str) -> pa.Scalar:
+    """A string scalar, for the compute functions (``pyarrow.scalar`` also loads pandas)."""
+    return strings([value])[0]
