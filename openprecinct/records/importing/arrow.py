@@ -9,6 +9,7 @@ buffers back with numpy.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -36,12 +37,17 @@ def bools(values: npt.ArrayLike) -> pa.Array:
 
 def strings(values: Sequence[str]) -> pa.Array:
     """A string array (no nulls) of Python ``str``."""
-    encoded = [v.encode("utf-8") for v in values]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
-    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
-    data = b"".join(encoded)
+    joined = "".join(values)
+    data = joined.encode("utf-8")
+    if len(data) == len(joined):  # ASCII: a character is a byte
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    else:
+        encoded = [v.encode("utf-8") for v in values]
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
     return pa.Array.from_buffers(
-        pa.string(), len(encoded), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+        pa.string(), len(values), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
     )
 
 
@@ -65,6 +71,7 @@ def to_numpy(array: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.generic]:
     return np.frombuffer(buffer, dtype=dtype)[offset : offset + n]
 
 
+@cache
 def text(value: str) -> pa.Scalar:
     """A string scalar, for the compute functions (``pyarrow.scalar`` also loads pandas)."""
     return strings([value])[0]

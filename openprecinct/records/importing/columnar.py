@@ -139,6 +139,8 @@ class Column:
                 return arrow.strings(copy_u.tolist()).take(codes)
             return arrow.strings(canon_u.tolist()).take(codes)
         explicit = self._canon if which == "canon" else self._copy
+        if which == "copy" and explicit is not None and explicit is self._canon:
+            return self.arrow("canon")
         if explicit is not None:
             return arrow.strings(explicit.tolist())
         missing = "\x00" if which == "canon" else "\\N"

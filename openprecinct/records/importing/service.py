@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -96,13 +97,17 @@ _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 
 
-def key_digests(keys: list[str] | np.ndarray) -> np.ndarray:
+def key_digests(keys: list[str] | np.ndarray | pa.Array) -> np.ndarray:
     """64-bit digests of record keys (FNV-1a over the UTF-8 bytes, then a murmur-style
     finaliser; the same in every process). Computed column-wise over pyarrow's buffer."""
     if not len(keys):
         return np.empty(0, dtype=np.int64)
-    array = arrow.strings(list(keys))
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[: len(array) + 1].astype(np.int64)
+    array = keys if isinstance(keys, pa.Array) else arrow.strings(list(keys))
+    if array.type != pa.string():
+        array = array.cast(pa.string())
+    start = array.offset
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[start : start + len(array) + 1]
+    offsets = offsets.astype(np.int64)
     data = np.frombuffer(array.buffers()[2] or b"\0", dtype=np.uint8)
     lengths = np.diff(offsets)
     h = np.full(len(array), _FNV_OFFSET, dtype=np.uint64)
@@ -415,7 +420,10 @@ class _Importer:
             pending: list[SourceRow] = []
             size = self.batch_size
             try:
-                for block in source.blocks(block_bytes=max(1 << 16, size * 400)):
+                # Blocks of about one batch or less (complaint rows are 300-400 bytes): a
+                # block of a batch and a few rows would make a small second batch, and every
+                # batch has a fixed cost (and a small one skips the raster).
+                for block in source.blocks(block_bytes=max(1 << 16, size * 330)):
                     if block.rows is not None:
                         pending.extend(block.rows)
                         while len(pending) >= size:
@@ -485,7 +493,7 @@ class _Importer:
             batch = good
 
         # in-file duplicates: the first occurrence of a key decides
-        keys = key_digests(batch.keys)
+        keys = key_digests(batch.cols["source_key"].arrow("canon"))
         mine = content_digests(batch.digests)
         before = self.seen.lookup(keys)
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
