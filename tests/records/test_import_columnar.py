@@ -350,3 +350,12 @@ def test_seen_keys_remember_every_key_across_merges():
         seen.add(batch, batch + 1)
     probe = np.concatenate([keys[::997], np.array([5, 6], dtype=np.int64)])
     assert seen.lookup(probe).tolist() == [*(keys[::997] + 1).tolist(), 0, 0]
+
+
+def test_factorize_keeps_values_that_differ_after_a_nul():
+    """Distinct values stay distinct whatever they contain (a hash table over C strings would
+    stop at the NUL and merge "a\\x00b" with "a\\x00c", and "\\x00" with "")."""
+    values = ["", "\x00", "a\x00b", "a\x00c", "a\x00b"]
+    codes, uniques = columnar.factorize(columnar.objects(values))
+    assert [uniques[c] for c in codes.tolist()] == values
+    assert len(uniques) == 4
