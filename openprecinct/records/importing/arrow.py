@@ -14,6 +14,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def ints(values: npt.ArrayLike) -> pa.Array:
@@ -75,3 +76,24 @@ def to_numpy(array: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.generic]:
 def text(value: str) -> pa.Scalar:
     """A string scalar, for the compute functions (``pyarrow.scalar`` also loads pandas)."""
     return strings([value])[0]
+
+
+def string_buffers(array: pa.Array) -> tuple[memoryview, npt.NDArray[np.int64]]:
+    """The UTF-8 bytes of a string array without nulls, and where each value starts and ends in
+    them (``len(array) + 1`` offsets)."""
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    _, offsets, data = array.buffers()
+    start = array.offset
+    bounds = np.frombuffer(offsets, dtype=width)[start : start + len(array) + 1]
+    return memoryview(data if data is not None else b""), bounds.astype(np.int64)
+
+
+def joined_texts(
+    parts: Sequence[pa.Array], sep: str, end: str = ""
+) -> tuple[memoryview, npt.NDArray[np.int64]]:
+    """Each row's ``parts`` joined by ``sep`` (and ``end`` appended): the UTF-8 bytes of all rows
+    one after another, and the offsets of each row in them."""
+    columns = list(parts)
+    if end:
+        columns[-1] = pc.binary_join_element_wise(columns[-1], text(end), text(""))
+    return string_buffers(pc.binary_join_element_wise(*columns, text(sep)))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -268,47 +269,30 @@ def _float_texts(values: npt.NDArray[np.float64]) -> tuple[pa.Array, pa.Array | 
     return texts, (None if finite.all() else arrow.bools(~finite))
 
 
-_CLOCK: list[pa.Array] = []  # "HH:MM:SS" of every second of a day
+@cache
+def _clock() -> pa.Array:
+    """``HH:MM:SS`` of every second of a day."""
+    seconds = np.arange(86_400)
+    hours, minutes, secs = seconds // 3600, seconds // 60 % 60, seconds % 60
+    return arrow.strings(
+        [
+            f"{h:02d}:{m:02d}:{s:02d}"
+            for h, m, s in zip(hours.tolist(), minutes.tolist(), secs.tolist(), strict=True)
+        ]
+    )
 
 
 def _epoch_texts(epoch: npt.NDArray[np.int64]) -> tuple[pa.Array, pa.Array | None]:
     """``YYYY-MM-DDTHH:MM:SS`` of UTC seconds, and where there is no time (None if
     nowhere)."""
-    if not _CLOCK:
-        seconds = np.arange(86_400)
-        hours, minutes, secs = seconds // 3600, seconds // 60 % 60, seconds % 60
-        _CLOCK.append(
-            arrow.strings(
-                [
-                    f"{h:02d}:{m:02d}:{s:02d}"
-                    for h, m, s in zip(hours.tolist(), minutes.tolist(), secs.tolist(), strict=True)
-                ]
-            )
-        )
     none = epoch == _NO_TIME
     day, second = np.divmod(np.where(none, 0, epoch), 86_400)
     days, day_codes = np.unique(day, return_inverse=True)
     day_texts = np.datetime_as_string(days.astype("datetime64[D]"), unit="D").tolist()
     dates = arrow.strings(day_texts).take(arrow.ints(day_codes.reshape(-1)))
-    clock = _CLOCK[0].take(arrow.ints(second))
+    clock = _clock().take(arrow.ints(second))
     texts = pc.binary_join_element_wise(dates, clock, arrow.text("T"))
     return texts, (arrow.bools(none) if none.any() else None)
-
-
-def joined_texts(parts: Sequence[pa.Array], sep: str, end: str = "") -> tuple[memoryview, IntArray]:
-    """Each row's ``parts`` joined by ``sep`` (and ``end`` appended): the UTF-8 bytes of all rows
-    one after another, and the offsets of each row in them."""
-    columns = list(parts)
-    if end:
-        columns[-1] = pc.binary_join_element_wise(columns[-1], arrow.text(end), arrow.text(""))
-    joined = pc.binary_join_element_wise(*columns, arrow.text(sep))
-    if not isinstance(joined, pa.LargeStringArray):
-        offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)
-    else:
-        offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)
-    offsets = offsets[joined.offset : joined.offset + len(joined) + 1].astype(np.int64)
-    data = joined.buffers()[2]
-    return memoryview(data if data is not None else b""), offsets
 
 
 _NO_TIME = np.iinfo(np.int64).min
@@ -374,7 +358,7 @@ class ColumnBatch:
         if not len(self):
             self.digests = np.empty(0, dtype=object)
             return
-        data, offsets = joined_texts([self.cols[f].arrow("canon") for f in fields], "\x1e")
+        data, offsets = arrow.joined_texts([self.cols[f].arrow("canon") for f in fields], "\x1e")
         blake = hashlib.blake2b
         self.digests = objects(
             [

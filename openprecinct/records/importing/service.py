@@ -103,12 +103,8 @@ def key_digests(keys: list[str] | np.ndarray | pa.Array) -> np.ndarray:
     if not len(keys):
         return np.empty(0, dtype=np.int64)
     array = keys if isinstance(keys, pa.Array) else arrow.strings(list(keys))
-    if array.type != pa.string():
-        array = array.cast(pa.string())
-    start = array.offset
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[start : start + len(array) + 1]
-    offsets = offsets.astype(np.int64)
-    data = np.frombuffer(array.buffers()[2] or b"\0", dtype=np.uint8)
+    buffer, offsets = arrow.string_buffers(array)
+    data = np.frombuffer(buffer, dtype=np.uint8) if len(buffer) else np.zeros(1, dtype=np.uint8)
     lengths = np.diff(offsets)
     h = np.full(len(array), _FNV_OFFSET, dtype=np.uint64)
     with np.errstate(over="ignore"):

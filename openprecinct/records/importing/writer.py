@@ -22,6 +22,7 @@ import pyarrow as pa
 from django.db import connection
 from django.db.models import Model
 
+from openprecinct.records.importing import arrow
 from openprecinct.records.models import Arrest, Incident
 
 LOCATION_FIELDS = ("latitude", "longitude", "x_m", "y_m", "precinct", "sector")
@@ -308,10 +309,7 @@ class BatchWriter:
     # -- column-wise batches ------------------------------------------------------------------
     def copy_payload(self, batch: Any, now: datetime) -> bytes:
         """The batch's rows in ``COPY`` text format, in the order of :attr:`columns` (joined by
-        pyarrow, see :func:`~openprecinct.records.importing.columnar.joined_texts`)."""
-        from openprecinct.records.importing import arrow
-        from openprecinct.records.importing.columnar import joined_texts
-
+        pyarrow, see :func:`~openprecinct.records.importing.arrow.joined_texts`)."""
         n = len(batch)
         if not n:
             return b""
@@ -333,7 +331,7 @@ class BatchWriter:
                 parts.append(constant(stamp))
             else:
                 parts.append(constant(copy_text(self.defaults[attname])))
-        data, offsets = joined_texts(parts, "\t", end="\n")
+        data, offsets = arrow.joined_texts(parts, "\t", end="\n")
         return bytes(data[int(offsets[0]) : int(offsets[-1])])
 
     def copy_new(self, batch: Any, *, now: datetime) -> None:
