@@ -397,11 +397,10 @@ class ObjectCells:
     def strings(self, index: IntArray | None = None) -> ObjArray:
         return self.values if index is None else self.values[index]
 
-    def raw_bytes(self) -> npt.NDArray[np.bytes_] | None:
-        try:
-            return self.values.astype("S")  # ASCII only
-        except (UnicodeEncodeError, ValueError):
-            return None
+    @property
+    def column(self) -> pa.Array:
+        """The cells as a pyarrow string array (as the reader's cells hold them)."""
+        return arrow.strings(self.values.tolist())
 
 
 MEMO_LIMIT = 100_000  # remembered parses per column (dates, codes, texts repeat across batches)
@@ -434,41 +433,42 @@ def per_value(
     return out, bad_u[codes]
 
 
-_NUMBER_BYTES = np.zeros(256, dtype=bool)
-_NUMBER_BYTES[list(b"0123456789+-.eE")] = True
+# what parsers.parse_coordinate reads as a plain number (no thousands separator)
+_PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+
+
+def _plain_numbers(column: pa.Array) -> tuple[npt.NDArray[np.float64], BoolArray]:
+    """The cells that are plain finite numbers, converted (NaN elsewhere), and which those
+    are. pyarrow's conversion rounds correctly, as Python's ``float()`` does."""
+    n = len(column)
+    out = np.full(n, np.nan)
+    plain = np.zeros(n, dtype=bool)
+    match = pc.match_substring_regex(column, _PLAIN_NUMBER)
+    index = np.flatnonzero(arrow.to_numpy(match))
+    if not len(index):
+        return out, plain
+    try:
+        converted = arrow.to_numpy(pc.cast(column.filter(match), pa.float64()))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return out, plain  # let the row parser read them all
+    finite = np.isfinite(converted)
+    out[index[finite]] = converted[finite]
+    plain[index[finite]] = True  # 1e999 is left to the row parser, which refuses it
+    return out, plain
 
 
 def coordinates(cells: Any, field: str) -> tuple[npt.NDArray[np.float64], BoolArray]:
     """:func:`~openprecinct.records.importing.parsers.parse_coordinate` of a column (NaN for
     None), and the rows it refuses.
 
-    Plain numbers (only the characters of ``[+-]digits[.digits][e[+-]digits]``: on those,
-    ``float()`` accepts exactly what the row parser's pattern accepts) are converted by numpy,
-    which rounds exactly as Python's ``float()``; everything else (thousands separators,
-    missing markers, spaces, garbage) goes through the row parser once per distinct value.
+    Plain numbers (the row parser's own number pattern, without thousands separators) are
+    converted by pyarrow, which rounds exactly as Python's ``float()``; everything else
+    (thousands separators, missing markers, spaces, garbage) goes through the row parser once
+    per distinct value.
     """
     n = len(cells)
-    out = np.full(n, np.nan)
     bad = np.zeros(n, dtype=bool)
-    numbers = getattr(cells, "plain_numbers", None)
-    raw = None if numbers is not None else cells.raw_bytes()
-    plain = np.zeros(n, dtype=bool)
-    if numbers is not None and n:
-        out, plain = numbers()
-    elif raw is not None and n:
-        grid = raw.view(np.uint8).reshape(n, raw.itemsize)
-        plain = (_NUMBER_BYTES[grid] | (grid == 0)).all(axis=1) & (grid[:, 0] != 0)
-        if plain.any():
-            try:
-                with np.errstate(all="ignore"):
-                    converted = raw[plain].astype(np.float64)
-            except ValueError:
-                plain[:] = False
-            else:
-                finite = np.isfinite(converted)
-                index = np.flatnonzero(plain)
-                out[index[finite]] = converted[finite]
-                plain[index[~finite]] = False  # 1e999: let the row parser refuse it
+    out, plain = _plain_numbers(cells.column)
     rest = np.flatnonzero(~plain)
     if len(rest):
         codes, uniques = factorize(cells.strings(rest))
@@ -487,10 +487,7 @@ def _cleaned(cells: Any) -> tuple[ObjArray, IntArray]:
     (nothing to strip, longer than any missing-value marker); pyarrow finds those, and only the
     other cells go through ``clean``.
     """
-    column = getattr(cells, "column", None)
-    if column is None:
-        keys = objects([p.clean(v) for v in cells.strings().tolist()])
-        return keys, np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    column = cells.column
     keys = objects(column.to_pylist())
     lengths = arrow.to_numpy(pc.binary_length(column)).astype(np.int64)
     plain = arrow.to_numpy(pc.match_substring_regex(column, r"^[!-~]{7,}$"))

@@ -30,7 +30,6 @@ from typing import IO
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from openprecinct.records.importing import arrow
@@ -93,10 +92,6 @@ class Block:
         return BlockCells(self.table.column(column).slice(lo, hi - lo).combine_chunks())
 
 
-# what parsers.parse_coordinate reads as a plain number (no thousands separator)
-_PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
-
-
 class BlockCells:
     """The cells of one column of a fast block (a pyarrow string array), read without making a
     Python string per cell where the parser does not need one."""
@@ -126,25 +121,6 @@ class BlockCells:
         out = np.empty(len(index), dtype=object)
         out[:] = self.column.take(arrow.ints(index)).to_pylist()
         return out
-
-    def plain_numbers(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-        """The cells that are plain finite numbers, converted (NaN elsewhere), and which those
-        are. pyarrow's conversion rounds correctly, as Python's ``float()`` does."""
-        n = len(self.column)
-        out = np.full(n, np.nan)
-        plain = np.zeros(n, dtype=bool)
-        match = pc.match_substring_regex(self.column, _PLAIN_NUMBER)
-        index = np.flatnonzero(arrow.to_numpy(match))
-        if not len(index):
-            return out, plain
-        try:
-            converted = arrow.to_numpy(pc.cast(self.column.filter(match), pa.float64()))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return out, plain  # let the row parser read them all
-        finite = np.isfinite(converted)
-        out[index[finite]] = converted[finite]
-        plain[index[finite]] = True  # 1e999 is left to the row parser, which refuses it
-        return out, plain
 
 
 class _Feed:
