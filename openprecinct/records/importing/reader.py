@@ -171,6 +171,11 @@ class _Feed:
         self.pos -= len(data)
 
 
+def _utf8(encoding: str) -> bool:
+    """Whether bytes in ``encoding`` are already UTF-8 (UTF-8 itself, or ASCII)."""
+    return encoding.replace("-", "").replace("_", "").lower() in ("utf8", "ascii")
+
+
 def _ascii_safe(encoding: str) -> bool:
     """Whether ASCII bytes always stand for themselves in ``encoding`` (UTF-8, Latin-1...)."""
     try:
@@ -398,7 +403,7 @@ class CsvSource:
             return None
         if not _ascii_safe(self.encoding):
             return None
-        if self.encoding.replace("-", "").replace("_", "").lower() in ("utf8", "ascii"):
+        if _utf8(self.encoding):
             if not data.isascii():
                 try:
                     data.decode(self.encoding)
@@ -458,7 +463,7 @@ class CsvSource:
         if count == 0:
             return None
         text = data
-        if self.encoding.replace("-", "").replace("_", "").lower() not in ("utf8", "ascii"):
+        if not _utf8(self.encoding):
             text = data.decode(self.encoding).encode("utf-8")
         names = [f"c{k}" for k in range(width)]
         try:

@@ -81,16 +81,23 @@ class SeenKeys:
     def add(self, keys: np.ndarray, vals: np.ndarray) -> None:
         """Remember ``keys`` (none of them seen before) with their digests."""
         order = np.argsort(keys, kind="stable")
-        keys, vals = keys[order], vals[order]
-        at = np.searchsorted(self._recent_keys, keys)
-        self._recent_keys = np.insert(self._recent_keys, at, keys)
-        self._recent_vals = np.insert(self._recent_vals, at, vals)
+        self._recent_keys, self._recent_vals = _merged(
+            self._recent_keys, self._recent_vals, keys[order], vals[order]
+        )
         if len(self._recent_keys) > max(50_000, len(self._keys) // 4):
-            at = np.searchsorted(self._keys, self._recent_keys)
-            self._keys = np.insert(self._keys, at, self._recent_keys)
-            self._vals = np.insert(self._vals, at, self._recent_vals)
+            self._keys, self._vals = _merged(
+                self._keys, self._vals, self._recent_keys, self._recent_vals
+            )
             self._recent_keys = np.empty(0, dtype=np.int64)
             self._recent_vals = np.empty(0, dtype=np.int64)
+
+
+def _merged(
+    keys: np.ndarray, vals: np.ndarray, new_keys: np.ndarray, new_vals: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted ``keys`` (and their ``vals``) with sorted ``new_keys`` put in place."""
+    at = np.searchsorted(keys, new_keys)
+    return np.insert(keys, at, new_keys), np.insert(vals, at, new_vals)
 
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
