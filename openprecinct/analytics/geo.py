@@ -23,6 +23,9 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 from pyproj import CRS, Transformer
+from pyproj.crs import ProjectedCRS
+from pyproj.crs.coordinate_system import Cartesian2DCS
+from pyproj.exceptions import CRSError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -33,6 +36,7 @@ __all__ = [
     "WGS84",
     "GeoError",
     "analysis_crs_for",
+    "metre_twin",
     "area_from_geojson",
     "geojson_crs",
     "load_area",
@@ -133,27 +137,46 @@ def transform_geometry(
     return shapely.transform(geom, _apply)
 
 
-_METRE_TWINS = {2263: 32118, 2262: 32117, 2260: 32115, 2261: 32116}
-"""US-feet State Plane zones and their metre twins (New York)."""
+def metre_twin(src: CRS) -> CRS | None:
+    """The same projection as the projected CRS ``src`` with its axes in metres, or ``None``.
+
+    A State Plane zone in US or international feet (NYPD's EPSG:2263, Portland's EPSG:2913)
+    becomes the zone in metres (EPSG:32118, EPSG:2838): coordinates are only rescaled, so a
+    grid laid in the twin has the orientation of the city's own maps and of tools that work in
+    the city's CRS rescaled to metres. The EPSG code is used when one matches.
+    """
+    if not src.is_projected or src.coordinate_operation is None or src.geodetic_crs is None:
+        return None
+    try:
+        twin = ProjectedCRS(
+            conversion=src.coordinate_operation,
+            geodetic_crs=src.geodetic_crs,
+            cartesian_cs=Cartesian2DCS(),
+            name=f"{src.name} (metres)",
+        )
+    except CRSError:
+        return None
+    code = twin.to_epsg()
+    return CRS.from_epsg(code) if code else twin
 
 
 def analysis_crs_for(src_crs: str | int | CRS, x: npt.ArrayLike, y: npt.ArrayLike) -> CRS:
     """The metric CRS to analyse data given in ``src_crs``.
 
     * a projected CRS in metres is kept;
-    * NYPD's EPSG:2263 (feet) becomes EPSG:32118, the same projection in metres (New York's
-      other State Plane zones likewise);
-    * anything else (latitude/longitude, other feet CRSs) becomes the UTM zone of the data's
-      centre (WGS84 UTM, metres).
+    * a projected CRS in other units (State Plane feet) becomes the same projection in metres
+      (:func:`metre_twin`: EPSG:2263 becomes EPSG:32118);
+    * anything else (latitude/longitude) becomes the UTM zone of the data's centre (WGS84 UTM,
+      metres).
     """
     src = src_crs if isinstance(src_crs, CRS) else parse_crs(src_crs)
-    code = src.to_epsg()
-    if code in _METRE_TWINS:
-        return CRS.from_epsg(_METRE_TWINS[code])
     if src.is_projected:
         unit = src.axis_info[0].unit_name.lower() if src.axis_info else ""
         if unit in ("metre", "meter"):
             return src
+        twin = metre_twin(src)
+        if twin is not None:
+            return twin
     xa = np.asarray(x, dtype=float)
     ya = np.asarray(y, dtype=float)
     ok = np.isfinite(xa) & np.isfinite(ya)

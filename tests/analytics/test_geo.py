@@ -64,6 +64,19 @@ def test_analysis_crs_choices() -> None:
     assert geo.analysis_crs_for("EPSG:2263", [9.6e5], [1.6e5]).to_epsg() == 32118
     assert geo.analysis_crs_for("EPSG:32118", [3e5], [5e4]).to_epsg() == 32118
     assert geo.analysis_crs_for("EPSG:4326", [-87.6], [41.9]).to_epsg() == 32616  # Chicago
+    # any State Plane zone in feet keeps its projection, in metres (Portland's, international ft)
+    assert geo.analysis_crs_for("EPSG:2913", [7.66e6], [6.7e5]).to_epsg() == 2838
+
+
+def test_metre_twin_only_rescales_feet_coordinates() -> None:
+    # Missouri East in US feet has no EPSG code: the twin is built, not looked up
+    src = geo.parse_crs("ESRI:102696")
+    twin = geo.metre_twin(src)
+    assert twin is not None and twin.axis_info[0].unit_name == "metre"
+    x, y = geo.transform_xy(np.array([884456.8]), np.array([1004176.0]), src_crs=src, dst_crs=twin)
+    assert float(x[0]) == pytest.approx(884456.8 * geo.US_SURVEY_FOOT_M, abs=1e-4)
+    assert float(y[0]) == pytest.approx(1004176.0 * geo.US_SURVEY_FOOT_M, abs=1e-4)
+    assert geo.metre_twin(geo.parse_crs("EPSG:4326")) is None
 
 
 def test_points_in_area_counts_the_boundary_and_rejects_nan() -> None:
