@@ -273,3 +273,25 @@ def test_blend_with_bands_ranks_every_cell_once() -> None:
     s = m.predict(Period(390, 400))
     assert sorted(s.ranking().tolist()) == list(range(GRID.n_cells))
     assert s.top(0.05).sum() == 5
+
+
+def test_blend_ranks_by_its_hit_rate_blend_but_gives_quiet_cells_expected_events() -> None:
+    rng = np.random.default_rng(2)
+    rate = rng.gamma(0.3, 1.0, GRID.n_cells) + 0.02  # events per 30 days; no cell is safe
+    t, x, y = [], [], []
+    for d in range(0, 720, 30):
+        n = rng.poisson(rate)
+        for c in np.nonzero(n)[0]:
+            t += list(d + rng.random(n[c]) * 30)
+            x += [GRID.centers[c, 0]] * n[c]
+            y += [GRID.centers[c, 1]] * n[c]
+    e = ev(t, x, y, start=0)
+    train = e.before(690)
+    m = BlendForecast(one_se=1e9, bands=False).fit(train, GRID)  # ranks by the long-run count
+    s = m.predict(Period(690, 720))
+    counts = np.bincount(GRID.locate(train.x, train.y), minlength=GRID.n_cells)
+    assert (counts == 0).any()
+    assert (s.values > 0).all()  # the maximum-likelihood blend keeps some smooth rate
+    flagged = s.ranking()[:20]
+    assert counts[flagged].min() >= np.sort(counts)[-20]  # the 20 busiest cells, ties aside
+    assert s.values.sum() == pytest.approx(rate.sum(), rel=0.15)

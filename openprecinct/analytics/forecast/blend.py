@@ -328,8 +328,10 @@ class BlendForecast(Forecaster):
         ``"hit_rate"`` picks, among a small family of blends (long-run base + neighbours +
         recent counts), the one with the best mean hit rate at 1/5/10/20 % coverage over the
         training origins, keeping the all-history count unless another blend beats it by
-        ``margin``; the chosen blend is then scaled to the training total (calibrated).
-        ``"likelihood"`` fits every weight by maximum Poisson likelihood (EM).
+        ``margin``. That blend ranks the cells; the expected counts (``values``) come from
+        the blend fitted by maximum Poisson likelihood (EM) on the same origins, which is
+        calibrated and gives no cell zero events where the smooth features say otherwise.
+        ``"likelihood"`` ranks by that maximum-likelihood blend too.
     criterion : {"hit_rate", "pei", "relative"}, default "hit_rate"
         What the search maximises, averaged over 1/5/10/20 % coverage: the hit rate, the PEI
         (captured / best possible), or the hit rate relative to the all-history count's.
@@ -342,8 +344,8 @@ class BlendForecast(Forecaster):
         Also learn one blend per coverage band (1, 5, 10, 20 %) and rank the cells of each band
         by its own blend (nested: the cells flagged at 1 % are among those flagged at 5 %); a
         band keeps its own blend only if it beats the main one at its coverage by more than
-        ``one_se`` standard errors over the training origins. ``values`` stay the calibrated
-        all-coverage blend. On by default since 2026-12-06: on the held-out series of
+        ``one_se`` standard errors over the training origins. ``values`` stay the expected
+        counts of the maximum-likelihood blend. On by default since 2026-12-06: on the held-out series of
         ``benchmarks/forecast/heldout.py`` it helped monthly forecasts at 5-20 % and was level
         on daily ones (``docs/forecasting.md``).
     one_se : float, default 1.0
@@ -355,7 +357,12 @@ class BlendForecast(Forecaster):
     Attributes
     ----------
     weights_ : dict[float, ndarray]
-        Learned weights per period length (days), in the order of ``FEATURE_NAMES``.
+        Learned weights per period length (days), in the order of ``FEATURE_NAMES``: the blend
+        that ranks the cells.
+    value_weights_ : dict[float, ndarray]
+        The maximum-likelihood weights that give the expected counts (``selection="hit_rate"``).
+    band_weights_ : dict[float, list of ndarray]
+        The blends of the coverage bands (``bands=True``).
     """
 
     name = "blend"
@@ -417,6 +424,7 @@ class BlendForecast(Forecaster):
     def _fit(self) -> None:
         self.weights_: dict[float, FloatArray] = {}
         self.band_weights_: dict[float, list[FloatArray]] = {}
+        self.value_weights_: dict[float, FloatArray] = {}
         self._ring1 = self.grid_.adjacency().tocsr()
         self._ring2 = self.grid_.ring_adjacency(2)
         # self-excitation parameters of a grid ETAS on the training window (O(n) per iteration)
@@ -503,6 +511,12 @@ class BlendForecast(Forecaster):
         elif xs:
             bands = [self._select(xs, ys, (c,)) for c in BAND_COVERAGES] if self.bands else []
             w = self._select(xs, ys)
+            # the expected counts come from the maximum-likelihood blend, which keeps a little
+            # of the smooth features, so a cell with no history is not given zero events (the
+            # hit-rate blend only ranks, and a zero would wreck the Poisson score)
+            self.value_weights_[key] = _fit_weights(
+                np.vstack(xs), np.concatenate(ys), int(self.iterations), float(self.prior)
+            )
             if bands:
                 # a band keeps its own blend only if it beats the main one at its coverage by
                 # more than ``one_se`` standard errors over the training origins
@@ -655,16 +669,21 @@ class BlendForecast(Forecaster):
             (cpast.t, ccells),
             self._p_background(past.t, cells),
         )
-        values = x @ w
+        scores = x @ w
         days = observed_days(past, period.start, None)
         if days <= 0:
-            values = np.zeros(self.grid_.n_cells)
+            scores = np.zeros(self.grid_.n_cells)
         allc = self._counts(cells)
         tie = self._tie(allc)
-        band = self.band_weights_.get(self._key(period.days)) if self.bands else None
+        key = self._key(period.days)
+        wv = self.value_weights_.get(key)
+        values = scores if wv is None or days <= 0 else x @ wv
+        band = self.band_weights_.get(key) if self.bands else None
         if band and days > 0:
-            order = _nested_ranking([x @ wb for wb in band], BAND_COVERAGES, values, (allc, tie))
+            order = _nested_ranking([x @ wb for wb in band], BAND_COVERAGES, scores, (allc, tie))
             return values, (allc, tie), order
+        if values is not scores:
+            return values, (allc, tie), _order(scores, (allc, tie))
         return values, (allc, tie)
 
     @staticmethod
