@@ -41,6 +41,7 @@ test: setup lint typecheck
 
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --exclude "*.md" .
 
 typecheck:
 	$(BIN)/mypy openprecinct/analytics openprecinct/cli

@@ -55,8 +55,13 @@ FIRST_YEAR, LAST_YEAR = 2006, 2025
 
 def calibration() -> dict[str, Any]:
     quarterly = pd.read_csv(DATA / "nypd_complaints_quarterly_by_precinct_offense_2006_2025.csv.gz")
-    groups = {"All crime", "Major crimes", "Major violent crimes", "Major property crimes",
-              "All assaults"}
+    groups = {
+        "All crime",
+        "Major crimes",
+        "Major violent crimes",
+        "Major property crimes",
+        "All assaults",
+    }
     recent = quarterly[(quarterly.rpt_year == 2025) & ~quarterly.ofns_desc.isin(groups)]
     recent = recent[recent.addr_pct_cd.between(1, 123)]
     by_precinct = recent.groupby("addr_pct_cd").complaints.sum()
@@ -75,9 +80,12 @@ def calibration() -> dict[str, Any]:
     season = city.groupby(week_of_year)["count"].mean().reindex(range(53)).interpolate()
     season = season.bfill().ffill().to_numpy()
     annual = pd.read_csv(DATA / "nypd_precinct_annual_crime_1993_2025.csv.gz")
-    majors = annual[(annual.geography == "citywide")
-                    & annual.crime.isin(["Murder", "Rape", "Robbery", "Fel. Assault",
-                                         "Burglary", "Gr. Larceny", "G.L.A."])]
+    majors = annual[
+        (annual.geography == "citywide")
+        & annual.crime.isin(
+            ["Murder", "Rape", "Robbery", "Fel. Assault", "Burglary", "Gr. Larceny", "G.L.A."]
+        )
+    ]
     per_year = majors.groupby("year")["count"].sum().reindex(range(FIRST_YEAR, LAST_YEAR + 1))
     return {
         "precincts": by_precinct,
@@ -122,14 +130,14 @@ def generate(rows: int, seed: int) -> tuple[pd.DataFrame, dict[str, str]]:
     all_days = np.arange(start, end + 1)
     years = all_days.astype("datetime64[Y]").astype(int) + 1970
     day_of_year = (all_days - all_days.astype("datetime64[Y]")).astype(int)
-    weights = cal["per_year"][years - FIRST_YEAR] / np.bincount(years - FIRST_YEAR)[
-        years - FIRST_YEAR
-    ] * cal["season"][np.minimum(day_of_year // 7, 52)]
+    weights = (
+        cal["per_year"][years - FIRST_YEAR]
+        / np.bincount(years - FIRST_YEAR)[years - FIRST_YEAR]
+        * cal["season"][np.minimum(day_of_year // 7, 52)]
+    )
     day = rng.choice(len(all_days), size=rows, p=weights / weights.sum())
     seconds = rng.integers(0, 86_400, size=rows)
-    times = (start + day).astype("datetime64[us]") + (seconds * 1_000_000).astype(
-        "timedelta64[us]"
-    )
+    times = (start + day).astype("datetime64[us]") + (seconds * 1_000_000).astype("timedelta64[us]")
     frame = pd.DataFrame(
         {
             "time": times,
@@ -175,8 +183,10 @@ def floor_keys(frame: pd.DataFrame) -> tuple[np.ndarray, int, int, int]:
             n_bins += 1
     n_cat = len(frame["category"].cat.categories)
     n_sec = len(frame["sector"].cat.categories)
-    keys = (np.asarray(frame["sector"].cat.codes, dtype=np.int64) * n_cat
-            + np.asarray(frame["category"].cat.codes, dtype=np.int64)) * (n_bins + 1) + (bins + 1)
+    keys = (
+        np.asarray(frame["sector"].cat.codes, dtype=np.int64) * n_cat
+        + np.asarray(frame["category"].cat.codes, dtype=np.int64)
+    ) * (n_bins + 1) + (bins + 1)
     return keys, n_sec, n_cat, n_bins + 1
 
 
@@ -215,17 +225,20 @@ def main() -> None:
     print(f"Generating {args.rows:,} records (GENERATED, calibrated on real NYPD files)...")
     start = time.perf_counter()
     frame, parents = generate(args.rows, args.seed)
-    print(f"  done in {time.perf_counter() - start:.1f} s: {frame['precinct'].nunique()} "
-          f"precincts, {frame['sector'].nunique()} sectors, "
-          f"{frame['category'].nunique()} categories, {FIRST_YEAR}-{LAST_YEAR}; "
-          f"input frame {frame.memory_usage(deep=True).sum() / 2**20:.0f} MiB")
+    print(
+        f"  done in {time.perf_counter() - start:.1f} s: {frame['precinct'].nunique()} "
+        f"precincts, {frame['sector'].nunique()} sectors, "
+        f"{frame['category'].nunique()} categories, {FIRST_YEAR}-{LAST_YEAR}; "
+        f"input frame {frame.memory_usage(deep=True).sum() / 2**20:.0f} MiB"
+    )
     print(f"Report week ending {WEEK_ENDING}, every sector and precinct, history {HISTORY}:")
 
     rollups = {"precinct": ("sector", parents)}
 
     def engine_counts() -> Any:
-        codes = {"sector": (np.asarray(frame["sector"].cat.codes),
-                            list(frame["sector"].cat.categories))}
+        codes = {
+            "sector": (np.asarray(frame["sector"].cat.codes), list(frame["sector"].cat.categories))
+        }
         return compstat_counts(
             times=frame["time"].to_numpy(),
             categories=np.asarray(frame["category"].cat.codes),
@@ -238,14 +251,20 @@ def main() -> None:
 
     def engine_reports() -> Any:
         return compstat_reports(
-            frame, week_ending=WEEK_ENDING, levels=("sector", "precinct"),
-            history_years=HISTORY, with_tests=False, rollups=rollups,
+            frame,
+            week_ending=WEEK_ENDING,
+            levels=("sector", "precinct"),
+            history_years=HISTORY,
+            with_tests=False,
+            rollups=rollups,
         )
 
     keys, n_sec, n_cat, n_bins = floor_keys(frame)
     parent_index = np.array(
-        [list(frame["precinct"].cat.categories).index(parents[s])
-         for s in frame["sector"].cat.categories]
+        [
+            list(frame["precinct"].cat.categories).index(parents[s])
+            for s in frame["sector"].cat.categories
+        ]
     )
 
     def floor() -> Any:
@@ -266,7 +285,10 @@ def main() -> None:
     m_reports, reports = traced_peak(engine_reports)
     m_floor, _ = traced_peak(floor)
     t_engine, t_reports, t_floor, t_pandas = (
-        times["engine"], times["reports"], times["floor"], times["pandas"]
+        times["engine"],
+        times["reports"],
+        times["floor"],
+        times["pandas"],
     )
     rows = [
         ("engine: compstat_counts (every figure)", t_engine, m_engine),
@@ -291,9 +313,11 @@ def main() -> None:
     print(f"  pandas / engine reports   {t_pandas / t_reports:7.1f}x faster")
     print(f"  engine counts / floor     {t_engine / t_floor:7.2f}x          (target <= 3x)")
     print(f"  engine reports / floor    {t_reports / t_floor:7.2f}x")
-    print(f"  peak memory: engine {m_engine / 2**20:.0f} MiB, with reports "
-          f"{m_reports / 2**20:.0f} MiB, pandas {m_pandas / 2**20:.0f} MiB, "
-          f"floor {m_floor / 2**20:.0f} MiB (target < 2048 MiB; traced, input excluded)")
+    print(
+        f"  peak memory: engine {m_engine / 2**20:.0f} MiB, with reports "
+        f"{m_reports / 2**20:.0f} MiB, pandas {m_pandas / 2**20:.0f} MiB, "
+        f"floor {m_floor / 2**20:.0f} MiB (target < 2048 MiB; traced, input excluded)"
+    )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  whole process max RSS {rss:.0f} MiB (generation and pandas included)")
 

@@ -297,7 +297,7 @@ def _plan(week_ending: date, history_years: Sequence[int]) -> _BinPlan:
     n_bins = early_bin + 1
     lut[lut == trash] = n_bins
     members: dict[tuple[int, str], tuple[int, ...]] = {}
-    for (slot, name) in starts:
+    for slot, name in starts:
         members[(slot, name)] = tuple(
             b for (s, mask), b in bin_ids.items() if s == slot and mask & _BIT[name]
         )
@@ -501,6 +501,7 @@ class CompStatCounts:
     @cached_property
     def _line_covered(self) -> list[tuple[bool, ...]]:
         """Coverage of each printed line; the total needs all seven majors covered."""
+
         def of(category: str) -> tuple[bool, ...]:
             return tuple(self.category_covered.get(category, self.covered))
 
@@ -608,9 +609,7 @@ def compstat_counts(
         days.append(plan.days[(slot, name)])
     matrix = np.stack(matrix_rows, axis=1)  # bins x columns
     category_covered = {
-        category: tuple(
-            plan.starts[key] >= _day_number(start) for key in plan.members
-        )
+        category: tuple(plan.starts[key] >= _day_number(start) for key in plan.members)
         for category, start in per_category.items()
     }
     labels = {level: list(geographies[level][1]) for level in levels}
@@ -768,9 +767,7 @@ def lines_from_counts(
     if with_tests:
         per_period = []
         for period, (a, b) in zip(PERIODS, picks, strict=True):
-            p_values = (
-                counts._p_values[period][g].tolist() if g is not None else [1.0] * len(order)
-            )
+            p_values = counts._p_values[period][g].tolist() if g is not None else [1.0] * len(order)
             per_period.append(
                 [
                     ChangeTest(p, change_flag(p, row[a], row[b]))
@@ -896,9 +893,7 @@ def build_lines(
             figures[f"{period}_prior"] = prior
             figures[f"{period}_pct_change"] = pct_change(current, prior)
             if with_tests:
-                tests.append(
-                    (period, _test_line(current, prior, days(0, period), days(1, period)))
-                )
+                tests.append((period, _test_line(current, prior, days(0, period), days(1, period))))
         history = []
         for years in history_years:
             earlier = figure(category, years, "ytd")

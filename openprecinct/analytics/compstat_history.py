@@ -56,7 +56,7 @@ class HistoricalPerspective:
 
 
 def annual_geography(name: str) -> str:
-    """"120th Precinct" -> "120", "14th Precinct (Midtown South)" -> "14", citywide."""
+    """ "120th Precinct" -> "120", "14th Precinct (Midtown South)" -> "14", citywide."""
     match = _PRECINCT.match(str(name))
     if match:
         return str(int(match.group(1)))

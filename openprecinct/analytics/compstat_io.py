@@ -199,7 +199,7 @@ def _first(frame: pd.DataFrame, *names: str) -> str:
 
 
 def records_from_nypd_shootings(frame: pd.DataFrame) -> pd.DataFrame:
-    """"Shooting Vic." (one row per victim) and "Shooting Inc." (one per INCIDENT_KEY) records
+    """ "Shooting Vic." (one row per victim) and "Shooting Inc." (one per INCIDENT_KEY) records
     from NYPD Shooting Incident Data (``INCIDENT_KEY, OCCUR_DATE, OCCUR_TIME, PRECINCT``)."""
     key = _first(frame, "INCIDENT_KEY")
     when = parse_times(frame[_first(frame, "OCCUR_DATE")], frame[_first(frame, "OCCUR_TIME")])
@@ -227,7 +227,7 @@ def records_from_nypd_shootings(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def records_from_nypd_hate_crimes(frame: pd.DataFrame) -> pd.DataFrame:
-    """"Hate Crimes" records from NYPD Hate Crimes (one per ``Full Complaint ID``).
+    """ "Hate Crimes" records from NYPD Hate Crimes (one per ``Full Complaint ID``).
 
     The file has no occurrence day, only the record's creation date, which dates these
     records for both ``--date-field`` choices.
@@ -248,7 +248,7 @@ def records_from_nypd_hate_crimes(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def records_from_nypd_arrests(frame: pd.DataFrame) -> pd.DataFrame:
-    """"Drug Arrests" (OFNS_DESC DANGEROUS DRUGS) and "Other Arrests" from NYPD Arrests Data.
+    """ "Drug Arrests" (OFNS_DESC DANGEROUS DRUGS) and "Other Arrests" from NYPD Arrests Data.
 
     Arrests measure enforcement as much as crime; they are printed as their own lines.
     """

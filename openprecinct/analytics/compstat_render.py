@@ -24,8 +24,8 @@ def geography_title(report: CompStatReport) -> str:
     """Heading of a report: "120th Precinct", "Sector 120A", "Citywide"..."""
     if report.level == "precinct" and report.geography.isdigit():
         number = int(report.geography)
-        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
-            number % 10, "th"
+        suffix = (
+            "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
         )
         return f"{number}{suffix} Precinct"
     if report.level == "sector":
@@ -137,10 +137,7 @@ def _perspective_table(report: CompStatReport) -> list[list[str]]:
         rows.append(
             [line.category]
             + [_count(c) if c is not None else "-" for _, c in line.counts]
-            + [
-                _pct(p, covered=dict(line.counts).get(y) is not None)
-                for y, p in line.changes
-            ]
+            + [_pct(p, covered=dict(line.counts).get(y) is not None) for y, p in line.changes]
         )
     return rows
 
@@ -225,10 +222,14 @@ def render_html(reports: Sequence[CompStatReport]) -> str:
         ]
         spans += [f"<th>{esc(h)}</th>" for h in first[10:]]
         head = "<tr>" + "".join(spans) + "</tr>"
-        head += "<tr>" + "".join(
-            '<th class="cat"></th>' if i == 0 else f"<th>{esc(h)}</th>"
-            for i, h in enumerate(second)
-        ) + "</tr>"
+        head += (
+            "<tr>"
+            + "".join(
+                '<th class="cat"></th>' if i == 0 else f"<th>{esc(h)}</th>"
+                for i, h in enumerate(second)
+            )
+            + "</tr>"
+        )
         body = []
         for row in _rows(report):
             css = ' class="total"' if row[0] == TOTAL_MAJOR_SEVEN else ""

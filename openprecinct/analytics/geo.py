@@ -310,8 +310,7 @@ def load_area(
         raise GeoError(f"area file {p} is not valid JSON: {exc}") from exc
     if not isinstance(obj, dict):
         raise GeoError(f"area file {p} is not a GeoJSON object")
-    return area_from_geojson(obj, property_filter=property_filter, dst_crs=dst_crs,
-                             src_crs=src_crs)
+    return area_from_geojson(obj, property_filter=property_filter, dst_crs=dst_crs, src_crs=src_crs)
 
 
 def points_in_area(x: npt.ArrayLike, y: npt.ArrayLike, area: BaseGeometry) -> BoolArray:

@@ -420,9 +420,7 @@ def _trends(
     column = "time" if args.date_field == "occurrence" else "report_time"
     wanted = list(MAJOR_SEVEN) if args.trend == "Total Seven Major Felonies" else [args.trend]
     majors = records[records["category"].isin(wanted)]
-    labels = (
-        majors[level].map(compstat.geography_label) if level != "city" else None
-    )
+    labels = majors[level].map(compstat.geography_label) if level != "city" else None
     first = records[column].min()
     out: dict[str, dict[str, Any]] = {}
     for report in reports:
@@ -435,9 +433,7 @@ def _trends(
         out[report.geography] = {
             "category": args.trend,
             "method": "historical limits: same week +/-2 in the 3 previous years, mean +/- 2 sd",
-            "weeks": [
-                {**asdict(w), "week_end": w.week_end.isoformat()} for w in weeks
-            ],
+            "weeks": [{**asdict(w), "week_end": w.week_end.isoformat()} for w in weeks],
         }
     return out
 

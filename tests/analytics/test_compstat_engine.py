@@ -40,8 +40,12 @@ def arrests() -> pd.DataFrame:
     frame = pd.read_csv(FIXTURES / "nypd_arrests_120_febmar_2015_2017.csv", dtype=str)
     return records_from_generic(
         frame,
-        {"id": "arrest_key", "time": "arrest_date", "category": "ofns_desc",
-         "precinct": "arrest_precinct"},
+        {
+            "id": "arrest_key",
+            "time": "arrest_date",
+            "category": "ofns_desc",
+            "precinct": "arrest_precinct",
+        },
     )
 
 
@@ -88,7 +92,13 @@ def test_the_seven_majors_and_their_total_come_first_even_when_zero(
     report = one(complaints, date(2016, 1, 3))
     names = [line.category for line in report.lines]
     assert names[:8] == [
-        "Murder", "Rape", "Robbery", "Fel. Assault", "Burglary", "Gr. Larceny", "G.L.A.",
+        "Murder",
+        "Rape",
+        "Robbery",
+        "Fel. Assault",
+        "Burglary",
+        "Gr. Larceny",
+        "G.L.A.",
         TOTAL_MAJOR_SEVEN,
     ]
     assert names[8:11] == ["Petit Larceny", "Misd. Assault", "Misd. Sex Crimes"]
@@ -164,8 +174,14 @@ def test_periods_before_the_records_start_are_not_covered(arrests: pd.DataFrame)
 
 def test_counts_of_sectors_and_precincts_come_from_one_pass() -> None:
     times = np.array(
-        ["2018-06-18T00:00", "2018-06-24T23:59", "2018-06-25T00:00", "2017-06-18T12:00",
-         "2017-06-25T00:00", "NaT"],
+        [
+            "2018-06-18T00:00",
+            "2018-06-24T23:59",
+            "2018-06-25T00:00",
+            "2017-06-18T12:00",
+            "2017-06-25T00:00",
+            "NaT",
+        ],
         dtype="datetime64[s]",
     )
     cats = np.array([0, 0, 0, 0, 1, 0])
@@ -213,8 +229,11 @@ def test_points_are_placed_in_sectors_by_their_coordinates() -> None:
 
     def square(name: str, x0: float) -> dict[str, Any]:
         ring = [[x0, 0.0], [x0 + 1, 0.0], [x0 + 1, 1.0], [x0, 1.0], [x0, 0.0]]
-        return {"type": "Feature", "properties": {"sector": name},
-                "geometry": {"type": "Polygon", "coordinates": [ring]}}
+        return {
+            "type": "Feature",
+            "properties": {"sector": name},
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
 
     boundaries = {"type": "FeatureCollection", "features": [square("120A", 0), square("120B", 1)]}
     placed = assign_sectors([0.5, 1.5, 5.0, None], [0.5, 0.5, 0.5, 0.5], boundaries)

@@ -35,14 +35,20 @@ def test_it_reproduces_the_1993_1998_2001_columns_of_nypds_2013_report(
     counts = {line.category: dict(line.counts) for line in perspective.lines}
     # printed on cs120pct_week_ending_2013-02-17: Murder 21/9/7, Robbery 1,016/359/272 ...
     printed = {
-        "Murder": (21, 9, 7), "Rape": (56, 38, 30), "Robbery": (1016, 359, 272),
-        "Fel. Assault": (791, 517, 451), "Burglary": (1705, 708, 581),
-        "Gr. Larceny": (589, 439, 424), "G.L.A.": (1347, 525, 320),
+        "Murder": (21, 9, 7),
+        "Rape": (56, 38, 30),
+        "Robbery": (1016, 359, 272),
+        "Fel. Assault": (791, 517, 451),
+        "Burglary": (1705, 708, 581),
+        "Gr. Larceny": (589, 439, 424),
+        "G.L.A.": (1347, 525, 320),
         "Total Seven Major Felonies": (5525, 2595, 2085),
     }
     for category, (y1993, y1998, y2001) in printed.items():
         assert (counts[category][1993], counts[category][1998], counts[category][2001]) == (
-            y1993, y1998, y2001,
+            y1993,
+            y1998,
+            y2001,
         )
     # 2012 is NYPD's later revision: the 2013 report printed 1,872, the file says 1,872 too
     assert counts["Total Seven Major Felonies"][2012] == 1872

@@ -21,8 +21,15 @@ from openprecinct.analytics.compstat_render import UNDEFINED_PCT
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "compstat"
 REPORTS = {"120": "cs120pct", "122": "cs122pct", "123": "cs123pct"}
-NAMES = [*MAJOR_SEVEN, "TOTAL", "Petit Larceny", "Misd. Assault", "Misd. Sex Crimes",
-         "Shooting Vic.", "Shooting Inc."]
+NAMES = [
+    *MAJOR_SEVEN,
+    "TOTAL",
+    "Petit Larceny",
+    "Misd. Assault",
+    "Misd. Sex Crimes",
+    "Shooting Vic.",
+    "Shooting Inc.",
+]
 
 
 def printed_lines(precinct: str) -> dict[str, list[str]]:
@@ -32,7 +39,7 @@ def printed_lines(precinct: str) -> dict[str, list[str]]:
         stripped = raw.strip()
         for name in NAMES:
             if stripped.startswith(name + " ") and name not in lines:
-                lines[name] = stripped[len(name):].split()
+                lines[name] = stripped[len(name) :].split()
     return lines
 
 
@@ -57,8 +64,9 @@ def test_total_is_the_sum_of_the_seven_majors(precinct: str) -> None:
 
 def shooting_records() -> pd.DataFrame:
     raw = pd.read_csv(FIXTURES / "nypd_shootings_si_q1_2011_2013.csv", dtype=str)
-    raw["time"] = pd.to_datetime(raw["OCCUR_DATE"] + " " + raw["OCCUR_TIME"],
-                                 format="%m/%d/%Y %H:%M:%S")
+    raw["time"] = pd.to_datetime(
+        raw["OCCUR_DATE"] + " " + raw["OCCUR_TIME"], format="%m/%d/%Y %H:%M:%S"
+    )
     victims = pd.DataFrame(
         {"time": raw["time"], "category": "Shooting Vic.", "precinct": raw["PRECINCT"]}
     )
@@ -81,8 +89,14 @@ def test_shooting_lines_match_nypd_2013_reports(precinct: str) -> None:
     for name in ("Shooting Vic.", "Shooting Inc."):
         line = report.line(name)
         cells = printed[name]
-        ours = [line.wtd_current, line.wtd_prior, line.d28_current, line.d28_prior,
-                line.ytd_current, line.ytd_prior]
+        ours = [
+            line.wtd_current,
+            line.wtd_prior,
+            line.d28_current,
+            line.d28_prior,
+            line.ytd_current,
+            line.ytd_prior,
+        ]
         assert ours == [int(cells[i]) for i in (0, 1, 3, 4, 6, 7)], name
         two_year = line.history[0]
         assert two_year.years == 2 and two_year.year == 2011

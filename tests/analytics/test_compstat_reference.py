@@ -134,8 +134,14 @@ def test_complaint_reports_match_a_count_of_the_raw_rows(
     end: date, field: str, option: str
 ) -> None:
     report = cli_json(
-        "--input", str(DATA / "nypd_complaints_si.csv.gz"), "--precinct", "all",
-        "--week-ending", end.isoformat(), "--date-field", option,
+        "--input",
+        str(DATA / "nypd_complaints_si.csv.gz"),
+        "--precinct",
+        "all",
+        "--week-ending",
+        end.isoformat(),
+        "--date-field",
+        option,
     )
     assert [g["geography"] for g in report] == ["120", "121", "122", "123"]
     assert check_records(report, complaint_records(field), end) > 1000
@@ -144,9 +150,16 @@ def test_complaint_reports_match_a_count_of_the_raw_rows(
 @pytest.mark.parametrize("end", [date(2018, 6, 24), date(2016, 3, 6), date(2017, 1, 1)])
 def test_drug_arrest_reports_match_a_count_of_the_raw_rows(end: date) -> None:
     report = cli_json(
-        "--input", str(DATA / "nypd_arrests_si_drug_2013_2018.csv.gz"), "--schema", "generic",
-        "--columns", "id=arrest_key,time=arrest_date,category=ofns_desc,precinct=arrest_precinct",
-        "--precinct", "all", "--week-ending", end.isoformat(),
+        "--input",
+        str(DATA / "nypd_arrests_si_drug_2013_2018.csv.gz"),
+        "--schema",
+        "generic",
+        "--columns",
+        "id=arrest_key,time=arrest_date,category=ofns_desc,precinct=arrest_precinct",
+        "--precinct",
+        "all",
+        "--week-ending",
+        end.isoformat(),
     )
     records = [
         (row["arrest_precinct"], date.fromisoformat(row["arrest_date"]), row["ofns_desc"])
@@ -162,8 +175,14 @@ NAMES = {"TotalMajor7": TOTAL, "Sht. Inc.": "Shooting Inc.", "Sht. Vic.": "Shoot
 @pytest.mark.parametrize("end", [date(2026, 8, 16), date(2026, 7, 19), date(2025, 8, 17)])
 def test_weekly_count_reports_match_a_sum_of_the_raw_rows(end: date) -> None:
     report = cli_json(
-        "--input", str(WEEKLY), "--schema", "nypd-weekly-counts", "--precinct", "all",
-        "--week-ending", end.isoformat(),
+        "--input",
+        str(WEEKLY),
+        "--schema",
+        "nypd-weekly-counts",
+        "--precinct",
+        "all",
+        "--week-ending",
+        end.isoformat(),
     )
     table: dict[tuple[str, str], dict[date, int]] = {}
     labels: dict[tuple[str, int], list[date]] = {}

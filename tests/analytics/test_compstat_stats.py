@@ -43,8 +43,11 @@ def test_it_refuses_empty_periods() -> None:
 
 def test_the_trend_counts_monday_to_sunday_weeks() -> None:
     end = date(2018, 6, 24)
-    times = pd.Series(pd.to_datetime(["2018-06-18 00:00", "2018-06-24 23:00", "2018-06-17 00:00",
-                                      "2018-06-25 00:00"]))
+    times = pd.Series(
+        pd.to_datetime(
+            ["2018-06-18 00:00", "2018-06-24 23:00", "2018-06-17 00:00", "2018-06-25 00:00"]
+        )
+    )
     trend = weekly_trend(times, week_ending=end, weeks=2, baseline_years=0)
     assert [(w.week_end, w.count) for w in trend] == [(date(2018, 6, 17), 1), (end, 2)]
     assert trend[-1].flag == "no baseline"
@@ -71,14 +74,20 @@ def test_reclassifications_split_downgrades_and_upgrades() -> None:
             "time": pd.to_datetime(
                 ["2018-06-20", "2018-06-05", "2018-03-01", "2018-06-21", "2017-06-20"]
             ),
-            "old_category": ["Gr. Larceny", "Petit Larceny", "Robbery", "Fel. Assault",
-                             "Gr. Larceny"],
-            "new_category": ["Petit Larceny", "Gr. Larceny", "Gr. Larceny", None,
-                             "Petit Larceny"],
+            "old_category": [
+                "Gr. Larceny",
+                "Petit Larceny",
+                "Robbery",
+                "Fel. Assault",
+                "Gr. Larceny",
+            ],
+            "new_category": ["Petit Larceny", "Gr. Larceny", "Gr. Larceny", None, "Petit Larceny"],
         }
     )
-    moves = {(m.category, m.period): m for m in reclassifications(
-        revisions, week_ending=date(2018, 6, 24))}
+    moves = {
+        (m.category, m.period): m
+        for m in reclassifications(revisions, week_ending=date(2018, 6, 24))
+    }
     wtd = moves[("Gr. Larceny", "wtd")]
     assert (wtd.downgraded_out, wtd.upgraded_in) == (1, 0)
     ytd = moves[("Gr. Larceny", "ytd")]
@@ -99,11 +108,16 @@ def test_aware_revision_and_trend_times_are_dated_in_new_york() -> None:
     # 02:00 UTC on Monday 25 June 2018 is still Sunday 24 June in New York
     late_sunday = pd.Timestamp("2018-06-25 02:00", tz="UTC")
     revisions = pd.DataFrame(
-        {"record_id": ["a"], "time": [late_sunday], "old_category": ["Burglary"],
-         "new_category": ["Petit Larceny"]}
+        {
+            "record_id": ["a"],
+            "time": [late_sunday],
+            "old_category": ["Burglary"],
+            "new_category": ["Petit Larceny"],
+        }
     )
     moves = reclassifications(revisions, week_ending=date(2018, 6, 24))
     assert {(m.category, m.period) for m in moves} >= {("Burglary", "wtd")}
-    trend = weekly_trend(pd.Series([late_sunday]), week_ending=date(2018, 6, 24), weeks=1,
-                         baseline_years=0)
+    trend = weekly_trend(
+        pd.Series([late_sunday]), week_ending=date(2018, 6, 24), weeks=1, baseline_years=0
+    )
     assert trend[-1].count == 1

@@ -102,7 +102,9 @@ def test_saturday_and_sunday_labels_of_a_week_are_periods_one_day_apart() -> Non
     saturday = frame[(days.dt.day_of_week == 5) & (days >= pd.Timestamp("2025-07-19"))].assign(
         week=days + pd.Timedelta(days=1)
     )
-    sunday = frame[(days.dt.day_of_week == 6) & (days <= pd.Timestamp("2025-08-17"))].assign(week=days)
+    sunday = frame[(days.dt.day_of_week == 6) & (days <= pd.Timestamp("2025-08-17"))].assign(
+        week=days
+    )
     both = saturday.merge(sunday, on=["geography", "week"], how="outer").fillna(0)
     both["diff"] = both.count_x - both.count_y
     table = both.pivot_table(index="geography", columns="week", values="diff", fill_value=0)

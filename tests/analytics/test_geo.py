@@ -50,9 +50,11 @@ def test_filter_with_no_match_names_the_values_found() -> None:
 
 def test_area_declared_in_feet_is_read_in_its_crs(tmp_path: Path) -> None:
     ft = box(960000, 160000, 963281, 163281)  # 1000 m x 1000 m in US feet
-    gj = {"type": "FeatureCollection",
-          "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2263"}},
-          "features": [{"type": "Feature", "properties": {}, "geometry": mapping(ft)}]}
+    gj = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2263"}},
+        "features": [{"type": "Feature", "properties": {}, "geometry": mapping(ft)}],
+    }
     assert geo.geojson_crs(gj) == "EPSG:2263"
     p = tmp_path / "a.geojson"
     p.write_text(json.dumps(gj))

@@ -42,8 +42,11 @@ def test_points_outside_and_nan_are_minus_one() -> None:
 
 
 def test_bad_cell_size_message() -> None:
-    with pytest.raises(ValueError, match=r"The 'cell_size' parameter of SquareGrid must be a float"
-                       r" in \(0, inf\). Got -5 instead."):
+    with pytest.raises(
+        ValueError,
+        match=r"The 'cell_size' parameter of SquareGrid must be a float"
+        r" in \(0, inf\). Got -5 instead.",
+    ):
         SquareGrid(box(0, 0, 1, 1), -5)
 
 

@@ -16,10 +16,28 @@ CSV = FIX / "felonies_120_lonlat.csv.gz"
 AREA_FT = FIX / "precinct_120_feet.geojson"
 PRECINCTS = "/work/shared/data/nypd_precincts.geojson"
 
-BASE = ["--input", str(CSV), "--columns", "t=occurred,x=lon,y=lat,category=offense",
-        "--date-format", "%m/%d/%Y", "--crs", "EPSG:4326", "--area", str(AREA_FT),
-        "--cell-size", "150", "--train-start", "2013-01-01", "--test-start", "2015-01-01",
-        "--test-end", "2015-03-31", "--horizon", "month"]
+BASE = [
+    "--input",
+    str(CSV),
+    "--columns",
+    "t=occurred,x=lon,y=lat,category=offense",
+    "--date-format",
+    "%m/%d/%Y",
+    "--crs",
+    "EPSG:4326",
+    "--area",
+    str(AREA_FT),
+    "--cell-size",
+    "150",
+    "--train-start",
+    "2013-01-01",
+    "--test-start",
+    "2015-01-01",
+    "--test-end",
+    "2015-03-31",
+    "--horizon",
+    "month",
+]
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, object]:
@@ -29,7 +47,8 @@ def run_json(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, objec
 
 
 def test_json_contract_with_events_in_degrees_and_area_in_feet(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     d = run_json(capsys, "--method", "naivelong,default", "--coverage", "1,5,10,20")
     assert d["cells"] == 1057 and d["periods"] == 3
     assert d["default_method"] == "blend"
@@ -68,8 +87,12 @@ def test_month_without_events_is_skipped_and_counted(capsys: pytest.CaptureFixtu
 def test_area_filter_and_wgs84_area_give_the_same_grid(capsys: pytest.CaptureFixture[str]) -> None:
     args = [a for a in BASE]
     args[args.index(str(AREA_FT))] = PRECINCTS
-    assert cli.run([*args, "--area-filter", "precinct=120", "--method", "naivelong",
-                    "--json", "--quiet"]) == 0
+    assert (
+        cli.run(
+            [*args, "--area-filter", "precinct=120", "--method", "naivelong", "--json", "--quiet"]
+        )
+        == 0
+    )
     # events and area both in degrees: the grid is laid in UTM 18N, not State Plane
     assert abs(json.loads(capsys.readouterr().out)["cells"] - 1057) < 30
 
@@ -80,16 +103,20 @@ def test_table_output_and_category_filter(capsys: pytest.CaptureFixture[str]) ->
     assert "naivelong" in out and "oracle" in out and "blend" in out
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (("--columns", "t=nope,x=lon,y=lat"), "not in"),
-    (("--crs", "EPSG:bad"), "EPSG:NNNN"),
-    (("--method", "magic"), "unknown method"),
-    (("--coverage", "0,5"), "coverage"),
-    (("--test-end", "2014-01-01"), "dates must satisfy"),
-    (("--input", "/nonexistent.csv"), "does not exist"),
-])
-def test_errors_are_one_line(change: tuple[str, str], message: str,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("--columns", "t=nope,x=lon,y=lat"), "not in"),
+        (("--crs", "EPSG:bad"), "EPSG:NNNN"),
+        (("--method", "magic"), "unknown method"),
+        (("--coverage", "0,5"), "coverage"),
+        (("--test-end", "2014-01-01"), "dates must satisfy"),
+        (("--input", "/nonexistent.csv"), "does not exist"),
+    ],
+)
+def test_errors_are_one_line(
+    change: tuple[str, str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     args = list(BASE)
     if change[0] in args:
         args[args.index(change[0]) + 1] = change[1]

@@ -19,8 +19,16 @@ COMPLAINTS = FIXTURES / "nypd_complaints_120_extract.csv"
 WEEKLY = FIXTURES / "nypd_compstat_weekly_120_citywide.csv.gz"
 ARRESTS = FIXTURES / "nypd_arrests_120_febmar_2015_2017.csv"
 CONTRACT_LINE_KEYS = {
-    "category", "wtd_current", "wtd_prior", "wtd_pct_change", "d28_current", "d28_prior",
-    "d28_pct_change", "ytd_current", "ytd_prior", "ytd_pct_change",
+    "category",
+    "wtd_current",
+    "wtd_prior",
+    "wtd_pct_change",
+    "d28_current",
+    "d28_prior",
+    "d28_pct_change",
+    "ytd_current",
+    "ytd_prior",
+    "ytd_pct_change",
 }
 
 
@@ -51,8 +59,15 @@ def test_it_prints_the_json_contract(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_it_reads_gzip_and_the_weekly_count_schema(capsys: pytest.CaptureFixture[str]) -> None:
     data = run_json(
-        capsys, "--input", str(WEEKLY), "--schema", "nypd-weekly-counts", "--precinct", "120",
-        "--week-ending", "2026-08-16",
+        capsys,
+        "--input",
+        str(WEEKLY),
+        "--schema",
+        "nypd-weekly-counts",
+        "--precinct",
+        "120",
+        "--week-ending",
+        "2026-08-16",
     )
     total = next(x for x in data[0]["lines"] if x["category"] == "Total Seven Major Felonies")
     assert (total["d28_current"], total["d28_prior"]) == (79, 100)
@@ -61,9 +76,17 @@ def test_it_reads_gzip_and_the_weekly_count_schema(capsys: pytest.CaptureFixture
 
 def test_it_maps_generic_columns(capsys: pytest.CaptureFixture[str]) -> None:
     data = run_json(
-        capsys, "--input", str(ARRESTS), "--schema", "generic", "--columns",
+        capsys,
+        "--input",
+        str(ARRESTS),
+        "--schema",
+        "generic",
+        "--columns",
         "id=arrest_key,time=arrest_date,category=ofns_desc,precinct=arrest_precinct",
-        "--precinct", "120", "--week-ending", "2017-03-05",
+        "--precinct",
+        "120",
+        "--week-ending",
+        "2017-03-05",
     )
     drugs = next(x for x in data[0]["lines"] if x["category"] == "DANGEROUS DRUGS")
     assert (drugs["wtd_current"], drugs["wtd_prior"]) == (16, 11)
@@ -76,16 +99,33 @@ def test_precinct_takes_a_list_or_all(tmp_path: Path, capsys: pytest.CaptureFixt
     both = tmp_path / "two.csv.gz"
     with gzip.open(both, "wt") as handle:
         handle.write("\n".join(rows + twin) + "\n")
-    listed = run_json(capsys, "--input", str(both), "--precinct", "120,121",
-                      "--week-ending", "2016-01-03")
+    listed = run_json(
+        capsys, "--input", str(both), "--precinct", "120,121", "--week-ending", "2016-01-03"
+    )
     assert [r["geography"] for r in listed] == ["120", "121"]
-    every = run_json(capsys, "--input", str(both), "--precinct", "all",
-                     "--week-ending", "2016-01-03")
+    every = run_json(
+        capsys, "--input", str(both), "--precinct", "all", "--week-ending", "2016-01-03"
+    )
     assert [r["geography"] for r in every] == ["120", "121"]
     assert every[0]["lines"] == every[1]["lines"]
     pdf = tmp_path / "two.pdf"
-    assert main(["compstat", "--input", str(both), "--week-ending", "2016-01-03",
-                 "--format", "pdf", "--output", str(pdf), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "compstat",
+                "--input",
+                str(both),
+                "--week-ending",
+                "2016-01-03",
+                "--format",
+                "pdf",
+                "--output",
+                str(pdf),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
@@ -205,25 +245,57 @@ def test_trend_revisions_and_annual_options(
         "999,2015-12-30 10:00,Robbery,Gr. Larceny\n"  # not a record of the file
     )
     data = run_json(
-        capsys, "--input", str(ARRESTS), "--schema", "generic", "--columns",
+        capsys,
+        "--input",
+        str(ARRESTS),
+        "--schema",
+        "generic",
+        "--columns",
         "id=arrest_key,time=arrest_date,category=ofns_desc,precinct=arrest_precinct",
-        "--precinct", "120", "--week-ending", "2017-03-05", "--trend", "DANGEROUS DRUGS",
+        "--precinct",
+        "120",
+        "--week-ending",
+        "2017-03-05",
+        "--trend",
+        "DANGEROUS DRUGS",
     )
     weeks = data[0]["trend"]["weeks"]
     assert weeks[-1]["week_end"] == "2017-03-05" and weeks[-1]["count"] == 16
     data = run_json(
-        capsys, "--input", str(COMPLAINTS), "--week-ending", "2016-01-03",
-        "--revisions", str(revisions),
-        "--annual", str(FIXTURES / "nypd_precinct_annual_crime_si.csv"),
+        capsys,
+        "--input",
+        str(COMPLAINTS),
+        "--week-ending",
+        "2016-01-03",
+        "--revisions",
+        str(revisions),
+        "--annual",
+        str(FIXTURES / "nypd_precinct_annual_crime_si.csv"),
     )
     moves = data[0]["reclassifications"]
     assert moves == [
-        {"category": "G.L.A.", "period": period, "downgraded_out": 1, "upgraded_out": 0,
-         "lateral_out": 0, "downgraded_in": 0, "upgraded_in": 0, "lateral_in": 0}
+        {
+            "category": "G.L.A.",
+            "period": period,
+            "downgraded_out": 1,
+            "upgraded_out": 0,
+            "lateral_out": 0,
+            "downgraded_in": 0,
+            "upgraded_in": 0,
+            "lateral_in": 0,
+        }
         for period in ("wtd", "d28")
     ] + [
-        {"category": "Petit Larceny", "period": period, "downgraded_out": 0, "upgraded_out": 0,
-         "lateral_out": 0, "downgraded_in": 1, "upgraded_in": 0, "lateral_in": 0}
+        {
+            "category": "Petit Larceny",
+            "period": period,
+            "downgraded_out": 0,
+            "upgraded_out": 0,
+            "lateral_out": 0,
+            "downgraded_in": 1,
+            "upgraded_in": 0,
+            "lateral_in": 0,
+        }
         for period in ("wtd", "d28")
     ]
     perspective = data[0]["historical_perspective"]
@@ -235,15 +307,31 @@ def test_shootings_hate_crimes_and_arrests_add_their_lines(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     data = run_json(
-        capsys, "--input", str(COMPLAINTS), "--precinct", "120", "--week-ending", "2013-02-17",
-        "--shootings", str(FIXTURES / "nypd_shootings_si_q1_2011_2013.csv"),
+        capsys,
+        "--input",
+        str(COMPLAINTS),
+        "--precinct",
+        "120",
+        "--week-ending",
+        "2013-02-17",
+        "--shootings",
+        str(FIXTURES / "nypd_shootings_si_q1_2011_2013.csv"),
     )
     lines = {x["category"]: x for x in data[0]["lines"]}
     victims, incidents = lines["Shooting Vic."], lines["Shooting Inc."]
     # NYPD's 2013 report for the 120th, week to 2/17/2013: 0 1, 0 2, 3 3 for both lines
     for line in (victims, incidents):
-        assert [line[k] for k in ("wtd_current", "wtd_prior", "d28_current", "d28_prior",
-                                  "ytd_current", "ytd_prior")] == [0, 1, 0, 2, 3, 3]
+        assert [
+            line[k]
+            for k in (
+                "wtd_current",
+                "wtd_prior",
+                "d28_current",
+                "d28_prior",
+                "ytd_current",
+                "ytd_prior",
+            )
+        ] == [0, 1, 0, 2, 3, 3]
         assert line["ytd_2y_prior"] is None  # the shootings extract starts on 2011-01-05
     assert lines["Murder"]["ytd_2y_prior"] == 0  # complaints reach back to 2010: covered
     names = list(lines)
@@ -253,8 +341,21 @@ def test_shootings_hate_crimes_and_arrests_add_their_lines(
 def test_an_added_file_of_the_wrong_shape_is_named(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["compstat", "--input", str(COMPLAINTS), "--week-ending", "2016-01-03",
-                 "--quiet", "--arrests", str(COMPLAINTS)]) == 1
+    assert (
+        main(
+            [
+                "compstat",
+                "--input",
+                str(COMPLAINTS),
+                "--week-ending",
+                "2016-01-03",
+                "--quiet",
+                "--arrests",
+                str(COMPLAINTS),
+            ]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert err.startswith("Error: --arrests") and "ARREST_DATE" in err
 
@@ -264,15 +365,24 @@ SHARED = Path("/work/shared/data")
 
 @pytest.mark.skipif(not SHARED.exists(), reason="needs the shared real data")
 def test_sector_reports_add_up_to_the_precinct(capsys: pytest.CaptureFixture[str]) -> None:
-    base = ["--input", str(SHARED / "nypd_complaints_si.csv.gz"), "--precinct", "120",
-            "--week-ending", "2016-01-03"]
-    sectors = run_json(capsys, *base, "--level", "sector",
-                       "--sectors", str(SHARED / "nypd_sectors_si.geojson"))
+    base = [
+        "--input",
+        str(SHARED / "nypd_complaints_si.csv.gz"),
+        "--precinct",
+        "120",
+        "--week-ending",
+        "2016-01-03",
+    ]
+    sectors = run_json(
+        capsys, *base, "--level", "sector", "--sectors", str(SHARED / "nypd_sectors_si.geojson")
+    )
     precinct = run_json(capsys, *base)
     assert {s["geography"] for s in sectors} >= {"120A", "120B", "120C", "120D"}
     for line in precinct[0]["lines"]:
         in_sectors = [
-            x["wtd_current"] for s in sectors for x in s["lines"]
+            x["wtd_current"]
+            for s in sectors
+            for x in s["lines"]
             if x["category"] == line["category"]
         ]
         assert sum(in_sectors) == line["wtd_current"], line["category"]
