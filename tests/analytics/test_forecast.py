@@ -275,7 +275,7 @@ def test_blend_with_bands_ranks_every_cell_once() -> None:
     assert s.top(0.05).sum() == 5
 
 
-def test_blend_ranks_by_its_hit_rate_blend_but_gives_quiet_cells_expected_events() -> None:
+def test_blend_ranks_the_busiest_cells_first_but_gives_quiet_cells_expected_events() -> None:
     rng = np.random.default_rng(2)
     rate = rng.gamma(0.3, 1.0, GRID.n_cells) + 0.02  # events per 30 days; no cell is safe
     t, x, y = [], [], []
@@ -287,7 +287,7 @@ def test_blend_ranks_by_its_hit_rate_blend_but_gives_quiet_cells_expected_events
             y += [GRID.centers[c, 1]] * n[c]
     e = ev(t, x, y, start=0)
     train = e.before(690)
-    m = BlendForecast(one_se=1e9, bands=False).fit(train, GRID)  # ranks by the long-run count
+    m = BlendForecast(one_se=1e9, bands=False).fit(train, GRID)  # the search keeps the count
     s = m.predict(Period(690, 720))
     counts = np.bincount(GRID.locate(train.x, train.y), minlength=GRID.n_cells)
     assert (counts == 0).any()
@@ -295,3 +295,15 @@ def test_blend_ranks_by_its_hit_rate_blend_but_gives_quiet_cells_expected_events
     flagged = s.ranking()[:20]
     assert counts[flagged].min() >= np.sort(counts)[-20]  # the 20 busiest cells, ties aside
     assert s.values.sum() == pytest.approx(rate.sum(), rel=0.15)
+
+
+def test_ensemble_ranks_by_the_mean_of_the_two_maps_as_shares() -> None:
+    from openprecinct.analytics.forecast.blend import _ensemble
+
+    a = np.array([6.0, 3.0, 1.0, 0.0])  # the hit-rate blend: all on the busy cells
+    b = np.array([20.0, 30.0, 30.0, 20.0])  # the smooth maximum-likelihood blend
+    got = _ensemble(a, b)
+    assert got == pytest.approx([0.8, 0.6, 0.4, 0.2])
+    assert np.argsort(-got).tolist() == [0, 1, 2, 3]
+    assert _ensemble(np.zeros(4), b) is b  # nothing to average with
+    assert _ensemble(a, np.zeros(4)) is a

@@ -234,9 +234,21 @@ SEARCH: tuple[tuple[str, tuple[float, ...]], ...] = (
 )
 """Weights tried by the hit-rate search, relative to the all-history count (weight 1)."""
 
-BAND_COVERAGES = (0.01, 0.05, 0.10, 0.20)
+BAND_COVERAGES = (0.01,)
 """Coverage bands of ``BlendForecast(bands=True)``: the cells of the top 1 % are ranked by the
-blend chosen for the 1 % hit rate, the next ones up to 5 % by the blend chosen for 5 %, etc."""
+blend chosen for the 1 % hit rate, the others by the ensemble of the main blend and the
+maximum-likelihood blend. (Until 2026-12-06 the 5, 10 and 20 % bands had blends of their own
+too; the ensemble ranks those cells better on other cities' data, ``docs/forecasting.md``.)"""
+
+
+def _ensemble(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Mean of two rate maps, each as shares of its own total: the hit-rate blend's choice of
+    features is noisy on thin training data, and the maximum-likelihood blend's smoother,
+    so their average ranks the cells beyond the top band better than either."""
+    sa, sb = float(a.sum()), float(b.sum())
+    if sa <= 0 or sb <= 0:
+        return a if sa > 0 else b
+    return a / sa + b / sb
 
 
 def _order(scores: FloatArray, tiebreak: tuple[FloatArray, ...]) -> IntArray:
@@ -328,10 +340,11 @@ class BlendForecast(Forecaster):
         ``"hit_rate"`` picks, among a small family of blends (long-run base + neighbours +
         recent counts), the one with the best mean hit rate at 1/5/10/20 % coverage over the
         training origins, keeping the all-history count unless another blend beats it by
-        ``margin``. That blend ranks the cells; the expected counts (``values``) come from
-        the blend fitted by maximum Poisson likelihood (EM) on the same origins, which is
-        calibrated and gives no cell zero events where the smooth features say otherwise.
-        ``"likelihood"`` ranks by that maximum-likelihood blend too.
+        ``margin``. The expected counts (``values``) come from the blend fitted by maximum
+        Poisson likelihood (EM) on the same origins, which is calibrated and gives no cell zero
+        events where the smooth features say otherwise; the cells are ranked by the mean of
+        the two blends (each as shares of its total; see ``bands`` for the top 1 %).
+        ``"likelihood"`` ranks by the maximum-likelihood blend alone.
     criterion : {"hit_rate", "pei", "relative"}, default "hit_rate"
         What the search maximises, averaged over 1/5/10/20 % coverage: the hit rate, the PEI
         (captured / best possible), or the hit rate relative to the all-history count's.
@@ -341,13 +354,12 @@ class BlendForecast(Forecaster):
         Period length the weights are learned for at ``fit`` time; ``None`` learns them, from the
         training events only, the first time a period of a new length is predicted.
     bands : bool, default True
-        Also learn one blend per coverage band (1, 5, 10, 20 %) and rank the cells of each band
-        by its own blend (nested: the cells flagged at 1 % are among those flagged at 5 %); a
-        band keeps its own blend only if it beats the main one at its coverage by more than
-        ``one_se`` standard errors over the training origins. ``values`` stay the expected
-        counts of the maximum-likelihood blend. On by default since 2026-12-06: on the held-out series of
-        ``benchmarks/forecast/heldout.py`` it helped monthly forecasts at 5-20 % and was level
-        on daily ones (``docs/forecasting.md``).
+        Also learn a blend for the top 1 % of cells alone, which ranks those cells (the others
+        are ranked by the two-blend mean) if it beats the main blend at 1 % by more than
+        ``one_se`` standard errors over the training origins. Until 2026-12-06 the 5, 10 and
+        20 % bands had their own blends too; on Portland's calls, St. Louis's burglary and
+        vehicle theft and NYPD's held-out series, ranking those cells by the two-blend mean
+        did better (``docs/forecasting.md``) and fits in a third less time.
     one_se : float, default 1.0
         Breiman's one-standard-error rule on the training origins: the blend replaces the
         all-history count only if its mean per-origin gain exceeds ``one_se`` standard errors
@@ -358,7 +370,7 @@ class BlendForecast(Forecaster):
     ----------
     weights_ : dict[float, ndarray]
         Learned weights per period length (days), in the order of ``FEATURE_NAMES``: the blend
-        that ranks the cells.
+        chosen by the hit-rate search.
     value_weights_ : dict[float, ndarray]
         The maximum-likelihood weights that give the expected counts (``selection="hit_rate"``).
     band_weights_ : dict[float, list of ndarray]
@@ -671,15 +683,19 @@ class BlendForecast(Forecaster):
         )
         scores = x @ w
         days = observed_days(past, period.start, None)
-        if days <= 0:
-            scores = np.zeros(self.grid_.n_cells)
         allc = self._counts(cells)
         tie = self._tie(allc)
+        if days <= 0:
+            return np.zeros(self.grid_.n_cells), (allc, tie)
         key = self._key(period.days)
         wv = self.value_weights_.get(key)
-        values = scores if wv is None or days <= 0 else x @ wv
+        if wv is None:  # selection="likelihood", or no training origin
+            values = scores
+        else:
+            values = x @ wv
+            scores = _ensemble(scores, values)
         band = self.band_weights_.get(key) if self.bands else None
-        if band and days > 0:
+        if band:
             order = _nested_ranking([x @ wb for wb in band], BAND_COVERAGES, scores, (allc, tie))
             return values, (allc, tie), order
         if values is not scores:
