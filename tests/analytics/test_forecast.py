@@ -179,18 +179,23 @@ def test_blend_weights_recover_a_known_mixture() -> None:
     assert w == pytest.approx([0.5, 0.0, 2.0], abs=0.1)
 
 
-def test_blend_is_calibrated_on_a_stationary_process() -> None:
-    rng = np.random.default_rng(0)
-    rate = rng.gamma(0.3, 1.0, GRID.n_cells)  # events per 30 days per cell
-    days = np.arange(0, 720, 30)
+def stationary_events(rng: np.random.Generator, rate: np.ndarray) -> Events:
+    """Two years of a stationary Poisson process: ``rate`` events per 30 days in each cell,
+    at the cell's centre."""
     t, x, y = [], [], []
-    for d in days:
+    for d in range(0, 720, 30):
         n = rng.poisson(rate)
         for c in np.nonzero(n)[0]:
             t += list(d + rng.random(n[c]) * 30)
             x += [GRID.centers[c, 0]] * n[c]
             y += [GRID.centers[c, 1]] * n[c]
-    e = ev(t, x, y, start=0)
+    return ev(t, x, y, start=0)
+
+
+def test_blend_is_calibrated_on_a_stationary_process() -> None:
+    rng = np.random.default_rng(0)
+    rate = rng.gamma(0.3, 1.0, GRID.n_cells)  # events per 30 days per cell
+    e = stationary_events(rng, rate)
     m = BlendForecast().fit(e.before(690), GRID)
     s = m.predict(Period(690, 720))
     assert s.values.sum() == pytest.approx(rate.sum(), rel=0.15)
@@ -278,15 +283,7 @@ def test_blend_with_bands_ranks_every_cell_once() -> None:
 def test_blend_ranks_the_busiest_cells_first_but_gives_quiet_cells_expected_events() -> None:
     rng = np.random.default_rng(2)
     rate = rng.gamma(0.3, 1.0, GRID.n_cells) + 0.02  # events per 30 days; no cell is safe
-    t, x, y = [], [], []
-    for d in range(0, 720, 30):
-        n = rng.poisson(rate)
-        for c in np.nonzero(n)[0]:
-            t += list(d + rng.random(n[c]) * 30)
-            x += [GRID.centers[c, 0]] * n[c]
-            y += [GRID.centers[c, 1]] * n[c]
-    e = ev(t, x, y, start=0)
-    train = e.before(690)
+    train = stationary_events(rng, rate).before(690)
     m = BlendForecast(one_se=1e9, bands=False).fit(train, GRID)  # the search keeps the count
     s = m.predict(Period(690, 720))
     counts = np.bincount(GRID.locate(train.x, train.y), minlength=GRID.n_cells)
