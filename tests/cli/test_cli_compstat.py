@@ -18,6 +18,19 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "compstat"
 COMPLAINTS = FIXTURES / "nypd_complaints_120_extract.csv"
 WEEKLY = FIXTURES / "nypd_compstat_weekly_120_citywide.csv.gz"
 ARRESTS = FIXTURES / "nypd_arrests_120_febmar_2015_2017.csv"
+ARRESTS_120_WEEK = (
+    "--input",
+    str(ARRESTS),
+    "--schema",
+    "generic",
+    "--columns",
+    "id=arrest_key,time=arrest_date,category=ofns_desc,precinct=arrest_precinct",
+    "--precinct",
+    "120",
+    "--week-ending",
+    "2017-03-05",
+)
+"""The arrests fixture read as a generic file, the 120th's week ending 2017-03-05."""
 CONTRACT_LINE_KEYS = {
     "category",
     "wtd_current",
@@ -77,16 +90,7 @@ def test_it_reads_gzip_and_the_weekly_count_schema(capsys: pytest.CaptureFixture
 def test_it_maps_generic_columns(capsys: pytest.CaptureFixture[str]) -> None:
     data = run_json(
         capsys,
-        "--input",
-        str(ARRESTS),
-        "--schema",
-        "generic",
-        "--columns",
-        "id=arrest_key,time=arrest_date,category=ofns_desc,precinct=arrest_precinct",
-        "--precinct",
-        "120",
-        "--week-ending",
-        "2017-03-05",
+        *ARRESTS_120_WEEK,
     )
     drugs = next(x for x in data[0]["lines"] if x["category"] == "DANGEROUS DRUGS")
     assert (drugs["wtd_current"], drugs["wtd_prior"]) == (16, 11)
@@ -246,16 +250,7 @@ def test_trend_revisions_and_annual_options(
     )
     data = run_json(
         capsys,
-        "--input",
-        str(ARRESTS),
-        "--schema",
-        "generic",
-        "--columns",
-        "id=arrest_key,time=arrest_date,category=ofns_desc,precinct=arrest_precinct",
-        "--precinct",
-        "120",
-        "--week-ending",
-        "2017-03-05",
+        *ARRESTS_120_WEEK,
         "--trend",
         "DANGEROUS DRUGS",
     )
