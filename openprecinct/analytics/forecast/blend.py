@@ -480,8 +480,7 @@ class BlendForecast(Forecaster):
         return self
 
     def _learn(self, period_days: float) -> FloatArray:
-        if 27.0 <= period_days <= 32.0:  # calendar months share one set of weights
-            period_days = 30.4375
+        period_days = self._learned_days(period_days)
         key = round(period_days, 3)
         if key in self.weights_:
             return self.weights_[key]
@@ -698,15 +697,18 @@ class BlendForecast(Forecaster):
         if band:
             order = _nested_ranking([x @ wb for wb in band], BAND_COVERAGES, scores, (allc, tie))
             return values, (allc, tie), order
-        if values is not scores:
-            return values, (allc, tie), _order(scores, (allc, tie))
-        return values, (allc, tie)
+        if wv is None:  # the values are the ranking scores
+            return values, (allc, tie)
+        return values, (allc, tie), _order(scores, (allc, tie))
 
     @staticmethod
-    def _key(period_days: float) -> float:
-        if 27.0 <= period_days <= 32.0:
-            period_days = 30.4375
-        return round(period_days, 3)
+    def _learned_days(period_days: float) -> float:
+        """The period length whose weights serve ``period_days``: calendar months share one."""
+        return 30.4375 if 27.0 <= period_days <= 32.0 else period_days
+
+    @classmethod
+    def _key(cls, period_days: float) -> float:
+        return round(cls._learned_days(period_days), 3)
 
     def _p_background(self, t: FloatArray, cells: IntArray) -> FloatArray:
         """Background probabilities of a history; a longer history sharing the cached prefix
