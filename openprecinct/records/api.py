@@ -12,7 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from openprecinct.accounts import permissions as perms
+from openprecinct.analytics.categories import CATEGORY_ORDER
 from openprecinct.records import selectors, services
+from openprecinct.records.forms import FilterForm
 from openprecinct.records.models import Incident, IncidentKind, ReportStatus
 from openprecinct.records.offenses import OFFENSES
 
@@ -86,46 +88,25 @@ class ReturnSerializer(serializers.Serializer[Any]):
 FILTERS = [
     OpenApiParameter("date_from", str, description="occurred on or after (YYYY-MM-DD)"),
     OpenApiParameter("date_to", str, description="occurred on or before (YYYY-MM-DD)"),
-    OpenApiParameter("category", str),
+    OpenApiParameter("category", str, enum=list(CATEGORY_ORDER)),
     OpenApiParameter("ky_cd", int),
     OpenApiParameter("sector", str),
     OpenApiParameter("precinct", str),
     OpenApiParameter("premises", str),
     OpenApiParameter("status", str, enum=ReportStatus.values),
     OpenApiParameter("kind", str, enum=IncidentKind.values),
-    OpenApiParameter("q", str, description="free text"),
+    OpenApiParameter("q", str, description="free text, up to 100 characters"),
     OpenApiParameter("sort", str, enum=sorted(selectors.SORTS)),
 ]
 
 
 def _filters(params: Any) -> selectors.IncidentFilters:
-    from datetime import date
-
-    def day(name: str) -> date | None:
-        value = params.get(name)
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise serializers.ValidationError({name: "use YYYY-MM-DD"}) from None
-
-    ky = params.get("ky_cd")
-    if ky and not ky.isdigit():
-        raise serializers.ValidationError({"ky_cd": "a whole number"})
-    return selectors.IncidentFilters(
-        date_from=day("date_from"),
-        date_to=day("date_to"),
-        category=params.get("category", ""),
-        ky_cd=int(ky) if ky else None,
-        sector=params.get("sector", ""),
-        precinct=params.get("precinct", ""),
-        premises=params.get("premises", ""),
-        status=params.get("status", ""),
-        kind=params.get("kind", ""),
-        q=params.get("q", "")[:100],
-        sort=params.get("sort", "-occurred"),
-    )
+    """The list's filters, read by the same form as the records page; a bad value is a 400
+    naming the field."""
+    form = FilterForm(params)
+    if not form.is_valid():
+        raise serializers.ValidationError(form.errors)
+    return form.filters()
 
 
 class IncidentListCreateView(GenericAPIView[Incident]):

@@ -8,6 +8,7 @@ from openprecinct.analytics.categories import CATEGORY_ORDER
 from openprecinct.core.geography import locate
 from openprecinct.records.models import IncidentKind, ReportStatus
 from openprecinct.records.offenses import OFFENSES, PREMISES
+from openprecinct.records.selectors import IncidentFilters
 
 OFFENSE_CHOICES = [("", "— choose the offence —")] + [
     (str(code), offense.label) for code, offense in sorted(OFFENSES.items())
@@ -117,6 +118,13 @@ class FilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "any")] + list(IncidentKind.choices))
     q = forms.CharField(required=False, max_length=100, label="Search")
     sort = forms.CharField(required=False, max_length=20)
+    ky_cd = forms.IntegerField(required=False, min_value=0, label="Offence code (KY_CD)")
+
+    def filters(self) -> IncidentFilters:
+        """The selector's filters from a valid form (the list page, its CSV and the API read
+        the same fields the same way)."""
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        return IncidentFilters(**data)
 
 
 class ImportStartForm(forms.Form):

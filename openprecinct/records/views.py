@@ -65,8 +65,7 @@ EXPORT_COLUMNS = [
 def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.IncidentFilters]:
     form = FilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        return form, selectors.IncidentFilters(**data)
+        return form, form.filters()
     return form, selectors.IncidentFilters()
 
 

@@ -65,3 +65,17 @@ def test_the_schema_describes_the_records_routes(client, personas):
     login_verified(client, personas["crime_analyst"])
     paths = client.get("/api/v1/schema/").json()["paths"]
     assert {"/api/v1/records/", "/api/v1/records/{incident_id}/approve/"} <= set(paths)
+
+
+def test_the_api_reads_filters_as_the_records_page_does(client, personas):
+    imported_incident(source_key="K1", ky_cd=107)
+    imported_incident(source_key="K2", ky_cd=341)
+    login_verified(client, personas["crime_analyst"])
+    api = client.get("/api/v1/records/", {"ky_cd": "107"}).json()
+    assert [r["ky_cd"] for r in api["results"]] == [107]
+    page = client.get("/records/", {"ky_cd": "107"})
+    assert [i.ky_cd for i in page.context["page"].object_list] == [107]
+    for bad in ({"category": "LOITERING"}, {"ky_cd": "-1"}, {"q": "x" * 101}):
+        response = client.get("/api/v1/records/", bad)
+        assert response.status_code == 400, bad
+        assert set(bad) <= set(response.json()["error"]["details"])
