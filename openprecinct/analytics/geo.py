@@ -36,6 +36,7 @@ __all__ = [
     "WGS84",
     "GeoError",
     "analysis_crs_for",
+    "crs_label",
     "metre_twin",
     "area_from_geojson",
     "geojson_crs",
@@ -158,6 +159,12 @@ def metre_twin(src: CRS) -> CRS | None:
         return None
     code = twin.to_epsg()
     return CRS.from_epsg(code) if code else twin
+
+
+def crs_label(crs: CRS) -> str:
+    """A short name for messages: ``EPSG:32118``, or the CRS's name when no authority has it."""
+    authority = crs.to_authority()
+    return ":".join(authority) if authority else crs.name
 
 
 def analysis_crs_for(src_crs: str | int | CRS, x: npt.ArrayLike, y: npt.ArrayLike) -> CRS:

@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--area-filter", help="PROPERTY=VALUE: keep area features with that property")
     p.add_argument("--category", help="keep only these categories (comma separated, any case)")
     p.add_argument(
+        "--encoding",
+        help="text encoding of the CSV (default: UTF-8, or Windows-1252 when the file is not "
+        "valid UTF-8)",
+    )
+    p.add_argument(
         "--include-discretionary",
         action="store_true",
         help="keep discretionary-enforcement categories (drug arrests, stops, "
@@ -187,25 +192,22 @@ def load_events(
     if not path.exists():
         raise CLIError(f"input file {path} does not exist")
     wanted = list(dict.fromkeys(cols.values()))
-    parts: list[pd.DataFrame] = []
-    hashes: list[np.ndarray] = []
     try:
-        # read in chunks, keeping only the columns used plus a hash of each whole row (for
-        # duplicates), so memory follows the columns used, not the width of the file
-        reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=200_000)
-        for chunk in reader:
-            absent = [c for c in wanted if c not in chunk.columns]
-            if absent:
-                raise CLIError(
-                    f"column(s) {', '.join(absent)} not in {path.name}; its columns "
-                    f"are: {', '.join(map(str, chunk.columns[:30]))}"
-                )
-            hashes.append(pd.util.hash_pandas_object(chunk, index=False).to_numpy())
-            parts.append(chunk[wanted].copy())
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as exc:
-        raise CLIError(f"cannot read {path} as CSV: {str(exc).splitlines()[0]}") from exc
-    except pd.errors.EmptyDataError as exc:
-        raise CLIError(f"{path} is empty") from exc
+        parts, hashes = _read_rows(path, wanted, args.encoding or "utf-8")
+    except UnicodeDecodeError:
+        if args.encoding:
+            raise CLIError(
+                f"{path} is not valid {args.encoding}: give its encoding with --encoding "
+                "(e.g. cp1252, latin-1)"
+            ) from None
+        # many cities export from Windows tools: read the bytes as Windows-1252 rather than
+        # refuse the file, and say so
+        _say(
+            args,
+            f"note: {path.name} is not valid UTF-8; read as Windows-1252 (cp1252). Give "
+            "--encoding if it is another encoding.",
+        )
+        parts, hashes = _read_rows(path, wanted, "cp1252")
     if not parts:
         raise CLIError(f"{path} has a header but no rows")
     df = pd.concat(parts, ignore_index=True)
@@ -242,6 +244,45 @@ def load_events(
     report["unparseable_dates"] = bad_t
     report["missing_coordinates"] = bad_xy
     return out, context, report
+
+
+def _read_rows(
+    path: Path, wanted: list[str], encoding: str
+) -> tuple[list[pd.DataFrame], list[np.ndarray]]:
+    """The wanted columns of ``path`` in chunks, with a hash of each whole row (duplicates).
+
+    Reading in chunks keeps memory to the columns used, not the width of the file. Raises
+    ``UnicodeDecodeError`` when the file is not valid UTF-8 and ``encoding`` is UTF-8 (the
+    caller decides); any other encoding replaces the bytes it cannot decode.
+    """
+    parts: list[pd.DataFrame] = []
+    hashes: list[np.ndarray] = []
+    strict = encoding.replace("_", "-").lower() in ("utf-8", "utf8")
+    try:
+        reader = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            chunksize=200_000,
+            encoding=encoding,
+            encoding_errors="strict" if strict else "replace",
+        )
+        for chunk in reader:
+            absent = [c for c in wanted if c not in chunk.columns]
+            if absent:
+                raise CLIError(
+                    f"column(s) {', '.join(absent)} not in {path.name}; its columns "
+                    f"are: {', '.join(map(str, chunk.columns[:30]))}"
+                )
+            hashes.append(pd.util.hash_pandas_object(chunk, index=False).to_numpy())
+            parts.append(chunk[wanted].copy())
+    except LookupError:
+        raise CLIError(f"unknown --encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)") from None
+    except (pd.errors.ParserError, OSError, EOFError) as exc:
+        raise CLIError(f"cannot read {path} as CSV: {str(exc).splitlines()[0]}") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise CLIError(f"{path} is empty") from exc
+    return parts, hashes
 
 
 def _clean(
@@ -346,7 +387,7 @@ def run(argv: Sequence[str]) -> int:
     _say(
         args,
         f"grid: {grid.n_cells} {args.grid} cells of {args.cell_size:g} m "
-        f"({area.area / 1e6:.2f} km2, analysis CRS {dst.to_string()}); "
+        f"({area.area / 1e6:.2f} km2, analysis CRS {geo.crs_label(dst)}); "
         f"{len(periods)} test {args.horizon}s; methods: {', '.join(names)}",
     )
     methods = {n: make_method(n) for n in names}

@@ -79,6 +79,9 @@ def test_metre_twin_only_rescales_feet_coordinates() -> None:
     assert float(x[0]) == pytest.approx(884456.8 * geo.US_SURVEY_FOOT_M, abs=1e-4)
     assert float(y[0]) == pytest.approx(1004176.0 * geo.US_SURVEY_FOOT_M, abs=1e-4)
     assert geo.metre_twin(geo.parse_crs("EPSG:4326")) is None
+    # messages name it, not its whole PROJJSON definition
+    assert geo.crs_label(twin) == "NAD_1983_StatePlane_Missouri_East_FIPS_2401_Feet (metres)"
+    assert geo.crs_label(geo.parse_crs("EPSG:2263")) == "EPSG:2263"
 
 
 def test_points_in_area_counts_the_boundary_and_rejects_nan() -> None:

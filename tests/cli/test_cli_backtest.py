@@ -142,3 +142,30 @@ def test_hexagon_grid_and_weekly_horizon(capsys: pytest.CaptureFixture[str]) -> 
     assert d["cells"] > 1000 and d["horizon"] == "week"
     # the crime map has month-only dates: one week in four or five has events
     assert d["periods"] + d["periods_skipped_no_events"] == d["periods_total"] == 12
+
+
+def test_a_windows_1252_file_is_read_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # many cities' exports are Windows-1252: the en dash and the É are not valid UTF-8 bytes
+    import gzip
+
+    text = gzip.decompress(CSV.read_bytes()).decode("utf-8")
+    legacy = tmp_path / "felonies_cp1252.csv"
+    legacy.write_bytes(text.replace(",BURGLARY", ",BURGLARY – RÉSIDENCE").encode("cp1252"))
+    args = [a if a != str(CSV) else str(legacy) for a in BASE]
+    category = ["--category", "BURGLARY – RÉSIDENCE"]
+    assert cli.run([*args, *category, "--method", "naive", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "not valid UTF-8; read as Windows-1252" in captured.err
+    legacy_result = json.loads(captured.out)
+    assert cli.run([*BASE, "--category", "burglary", "--method", "naive", "--json"]) == 0
+    utf8_result = json.loads(capsys.readouterr().out)
+    assert legacy_result["events_test"] == utf8_result["events_test"] > 0
+    coverage = legacy_result["methods"]["naive"]["coverage"]  # type: ignore[index]
+    assert coverage == utf8_result["methods"]["naive"]["coverage"]  # type: ignore[index]
+
+    with pytest.raises(CLIError, match="is not valid utf-8: give its encoding with --encoding"):
+        cli.run([*args, "--encoding", "utf-8"])
+    with pytest.raises(CLIError, match="unknown --encoding 'klingon'"):
+        cli.run([*args, "--encoding", "klingon"])
