@@ -192,7 +192,14 @@ def analysis_crs_for(src_crs: str | int | CRS, x: npt.ArrayLike, y: npt.ArrayLik
     lon, lat = transform_xy(np.median(xa[ok]), np.median(ya[ok]), src_crs=src, dst_crs=WGS84)
     lon0, lat0 = float(lon), float(lat)
     if not (math.isfinite(lon0) and math.isfinite(lat0)) or abs(lat0) > 84:
-        raise GeoError(f"the events' centre ({lon0}, {lat0}) is not a place on Earth in {src_crs}")
+        hint = (
+            " (x must be the longitude and y the latitude: are they the other way round?)"
+            if src.is_geographic and abs(float(np.median(xa[ok]))) <= 84
+            else " (is the CRS right?)"
+        )
+        raise GeoError(
+            f"the events' centre ({lon0}, {lat0}) is not a place on Earth in {src_crs}{hint}"
+        )
     zone = int((lon0 + 180) // 6) % 60 + 1
     return CRS.from_epsg((32600 if lat0 >= 0 else 32700) + zone)
 

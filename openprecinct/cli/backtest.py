@@ -18,13 +18,14 @@ from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
+from pyproj import CRS
 
 from openprecinct.analytics import backtest as bt
 from openprecinct.analytics import geo
 from openprecinct.analytics.bias import is_discretionary
 from openprecinct.analytics.forecast import Events, days_from_datetime64
 from openprecinct.analytics.forecast.registry import DEFAULT_METHOD, METHODS, make_method
-from openprecinct.analytics.grid import make_grid
+from openprecinct.analytics.grid import Grid, make_grid
 from openprecinct.cli.errors import CLIError
 
 __all__ = ["build_parser", "run"]
@@ -315,6 +316,36 @@ def _area_crs(args: argparse.Namespace) -> Any:
     return geo.parse_crs(geo.geojson_crs(obj) if isinstance(obj, dict) else geo.WGS84)
 
 
+def _warn_if_mostly_outside(
+    args: argparse.Namespace, rows: pd.DataFrame, dst: CRS, grid: Grid, inside: int
+) -> None:
+    """Say what to check when most events miss the study area (still counted, not fatal)."""
+    n = len(rows)
+    if n == 0 or inside >= 0.5 * n:
+        return
+    try:
+        sx, sy = geo.transform_xy(
+            rows["y"].to_numpy(), rows["x"].to_numpy(), src_crs=args.crs, dst_crs=dst
+        )
+        swapped = int((grid.locate(sx, sy) >= 0).sum())
+    except geo.GeoError:
+        swapped = 0
+    if swapped >= 0.5 * n and swapped > 2 * inside:
+        _say(
+            args,
+            f"warning: {inside / n:.0%} of the events fall in the area, and {swapped / n:.0%} "
+            "would with x and y the other way round: check --columns (x is the easting or "
+            "longitude, y the northing or latitude)",
+        )
+    else:
+        _say(
+            args,
+            f"warning: only {inside / n:.0%} of the events fall in the area: check --crs (the "
+            "events' coordinates), the area's CRS (--area-crs when the file declares none) "
+            "and --area-filter",
+        )
+
+
 def run(argv: Sequence[str]) -> int:
     """Run the command; return the exit status."""
     parser = build_parser()
@@ -384,6 +415,7 @@ def run(argv: Sequence[str]) -> int:
     report["events_used"] = int((t_days >= t0).sum())
     for k, v in report.items():
         _say(args, f"{k.replace('_', ' ')}: {v}")
+    _warn_if_mostly_outside(args, rows, dst, grid, inside=int((cells >= 0).sum()))
     _say(
         args,
         f"grid: {grid.n_cells} {args.grid} cells of {args.cell_size:g} m "

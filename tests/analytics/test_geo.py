@@ -84,6 +84,11 @@ def test_metre_twin_only_rescales_feet_coordinates() -> None:
     assert geo.crs_label(geo.parse_crs("EPSG:2263")) == "EPSG:2263"
 
 
+def test_latitude_and_longitude_the_other_way_round_is_named() -> None:
+    with pytest.raises(geo.GeoError, match="are they the other way round"):
+        geo.analysis_crs_for("EPSG:4326", [45.52], [-122.68])  # Portland, y given the longitude
+
+
 def test_points_in_area_counts_the_boundary_and_rejects_nan() -> None:
     a = box(0, 0, 10, 10)
     got = geo.points_in_area([5, 10, 11, np.nan], [5, 5, 5, 5], a)

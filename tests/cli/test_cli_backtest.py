@@ -169,3 +169,12 @@ def test_a_windows_1252_file_is_read_with_a_note(
         cli.run([*args, "--encoding", "utf-8"])
     with pytest.raises(CLIError, match="unknown --encoding 'klingon'"):
         cli.run([*args, "--encoding", "klingon"])
+
+
+def test_swapped_columns_are_named_in_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    args = list(BASE)
+    args[args.index("t=occurred,x=lon,y=lat,category=offense")] = "t=occurred,x=lat,y=lon"
+    assert cli.run([*args, "--method", "naive", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "and 100% would with x and y the other way round: check --columns" in captured.err
+    assert json.loads(captured.out)["events_test"] == 0
