@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
+from pandas.tseries.api import guess_datetime_format
 from pyproj import CRS
 
 from openprecinct.analytics import backtest as bt
@@ -51,8 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--date-format",
-        help="strftime format of the time column (default: ISO 8601, "
-        "then any format pandas recognises)",
+        help="strftime format of the time column (default: ISO 8601, else the common "
+        "format, month or day first, that reads most of a sample; a zone or UTC offset is "
+        "dropped, keeping the clock time the file shows)",
     )
     p.add_argument(
         "--crs",
@@ -140,17 +142,68 @@ def _parse_date(text: str, flag: str) -> np.datetime64:
         raise CLIError(f"{flag} must be a date like 2015-01-01; got {text!r}") from exc
 
 
+# formats tried, on a sample, when the times are not ISO 8601 (month first before day first,
+# as pandas does; the sample decides when a day above 12 shows the order)
+_TIME_FORMATS = (
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y%m%d",
+)
+# a UTC offset or zone after a clock time: dropped, so a time keeps the wall clock it was
+# written in (converting to UTC would move evening events to the next day)
+_ZONE = r"^(.*\d:\d\d(?::\d\d(?:[.,]\d*)?)?)\s*(?:Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$"
+
+
 def _parse_times(col: pd.Series, fmt: str | None) -> pd.Series:
+    """Times as naive datetimes (NaT where unparseable), in the wall clock of the file.
+
+    With ``fmt``, that format. Otherwise ISO 8601; failing that, the format (of
+    ``_TIME_FORMATS`` and pandas' guess) that reads most of a sample, with pandas' per-value
+    parser only for the values that format misses, so a million rows take seconds.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if fmt:
-            t = pd.to_datetime(col, format=fmt, errors="coerce", utc=True)
-        else:
-            t = pd.to_datetime(col, format="ISO8601", errors="coerce", utc=True)
-            bad = t.isna() & col.str.strip().ne("")
-            if bad.mean() > 0.5:
-                t = pd.to_datetime(col, format="mixed", errors="coerce", utc=True)
-    return t.dt.tz_localize(None)
+            if "%z" in fmt or "%Z" in fmt:  # the wall clock, as without a format
+                col = col.str.strip().str.replace(_ZONE, r"\1", regex=True)
+                fmt = fmt.replace("%z", "").replace("%Z", "").rstrip()
+            return pd.to_datetime(col, format=fmt, errors="coerce")
+        text = col.str.strip()
+        filled = text[text.ne("")]
+        sample = filled.iloc[:: max(1, len(filled) // 2000)]
+        if sample.str.match(_ZONE).any():
+            text = text.str.replace(_ZONE, r"\1", regex=True)
+            filled, sample = text[text.ne("")], sample.str.replace(_ZONE, r"\1", regex=True)
+        try:
+            t = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        except ValueError:  # zones on rows the sample missed: drop them everywhere
+            text = text.str.replace(_ZONE, r"\1", regex=True)
+            t = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        if t.isna().sum() <= 0.5 * len(filled):
+            return t
+        candidates = list(_TIME_FORMATS)
+        guessed = guess_datetime_format(sample.iloc[0]) if len(sample) else None
+        if guessed and guessed not in candidates:
+            candidates.insert(0, guessed)
+        parsed = {
+            f: pd.to_datetime(sample, format=f, errors="coerce").notna().sum() for f in candidates
+        }
+        best = max(candidates, key=lambda f: parsed[f])  # first of the best: month first
+        t = pd.to_datetime(text, format=best, errors="coerce") if parsed[best] else t
+        missed = t.isna() & text.ne("")
+        if missed.any():
+            late = pd.to_datetime(text[missed], format="mixed", errors="coerce", utc=True)
+            t[missed] = late.dt.tz_localize(None)
+    return t
 
 
 def _coverages(text: str) -> list[float]:

@@ -178,3 +178,26 @@ def test_swapped_columns_are_named_in_a_warning(capsys: pytest.CaptureFixture[st
     captured = capsys.readouterr()
     assert "and 100% would with x and y the other way round: check --columns" in captured.err
     assert json.loads(captured.out)["events_test"] == 0
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "%Y-%m-%dT%H:%M:%S.000",  # Socrata
+        "%m/%d/%Y %I:%M:%S %p",  # Chicago
+        "%m/%d/%Y %H:%M",  # St. Louis
+        "%d/%m/%Y %H:%M:%S",  # day first: told apart by the days above 12
+        "%Y/%m/%d %H:%M:%S+00",  # ArcGIS, with a zone
+        "%Y-%m-%dT%H:%M:%S-05:00",
+    ],
+)
+def test_times_in_the_formats_cities_publish_keep_their_wall_clock(fmt: str) -> None:
+    import pandas as pd
+
+    times = pd.date_range("2019-01-01", periods=500, freq="17h13min")
+    text = pd.Series(times.strftime(fmt))
+    text.iloc[3], text.iloc[4] = "not a time", ""
+    got = cli._parse_times(text, None)
+    assert got.isna().tolist() == [i in (3, 4) for i in range(500)]
+    expected = times.to_series(index=text.index)
+    assert (got - expected).dropna().abs().max() < pd.Timedelta(minutes=1)
