@@ -31,6 +31,8 @@ Usage::
     # our command line, and open_cp side by side when --opencp-python is given
     .venv/bin/python benchmarks/forecast/other_cities.py run --work W \\
         [--opencp-python V/bin/python] [--only pdx] [--json out.json]
+    # St. Louis scored by rankings that see the test year: what history can give at best
+    .venv/bin/python benchmarks/forecast/other_cities.py hindsight --work W
 
 Prints, per series, the default method's hit rate at 1 / 5 / 10 / 20 % of cells against the best
 open_cp predictor at each coverage (and the best single open_cp predictor), with relative gaps.
@@ -226,6 +228,78 @@ def run_opencp(python: str, harness: Path, args: list[str], out: Path) -> dict:
     }
 
 
+def hindsight(work: Path) -> list[dict]:
+    """How much is there to forecast? St. Louis's monthly series scored with rankings that no
+    forecast can make, because they see the test year.
+
+    For each test month: ``naivelong`` (every earlier event, as the command line's), and
+    ``hindsight``, the count of every event of 2015-2019 but that month's own: it knows where
+    the other eleven months of the test year fell; with the ring-1 neighbours' mean added at
+    weights 0, 0.25, 0.5, 1 and 2, the best at each coverage picked after the fact (as
+    "open_cp best" is). Same grid, protocol and tie rule as ``openprecinct backtest``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from openprecinct.analytics import backtest as bt
+    from openprecinct.analytics import geo
+    from openprecinct.analytics.forecast import Events, days_from_datetime64
+    from openprecinct.analytics.forecast.base import Forecaster
+    from openprecinct.analytics.forecast.counts import LongRunCounts
+    from openprecinct.analytics.grid import make_grid
+
+    SMOOTH = (0.0, 0.25, 0.5, 1.0, 2.0)  # weights of the neighbours' mean
+
+    class Hindsight(Forecaster):
+        name = "hindsight"
+
+        def __init__(self, every: Events | None = None, smooth: float = 0.0) -> None:
+            self.every = every
+            self.smooth = smooth
+
+        def _predict(self, period, past, cells):  # type: ignore[no-untyped-def]
+            ev, g = self.every, self.grid_
+            c = g.locate(ev.x, ev.y)
+            out = (ev.t < period.start) | (ev.t >= period.end)
+            counts = self._counts(c[(c >= 0) & out])
+            ring = g.adjacency()
+            near = ring @ counts / np.maximum(np.asarray(ring.sum(axis=1)).ravel(), 1)
+            return counts + self.smooth * near, (ring @ counts,)
+
+    s = work / "stlouis"
+    d = pd.read_csv(s / "events_m.csv")
+    t = days_from_datetime64(pd.to_datetime(d["t"]).to_numpy(dtype="datetime64[ms]"))
+    periods = bt.make_periods("2019-01-01", "2019-12-31", "month")
+    covs = (0.01, 0.05, 0.10, 0.20)
+    rows = []
+    for dist in DISTRICTS:
+        area = geo.load_area(s / f"area_{dist}.geojson", dst_crs="EPSG:26996")
+        grid = make_grid(area, 150.0)
+        for off in OFFENCES:
+            keep = (d["category"] == off).to_numpy()
+            ev = Events(t[keep], d["x"].to_numpy()[keep], d["y"].to_numpy()[keep])
+            methods: dict[str, Forecaster] = {"naivelong": LongRunCounts()}
+            methods.update({f"hindsight {a:g}": Hindsight(ev, a) for a in SMOOTH})
+            res = bt.backtest(
+                ev, grid, methods, periods, coverages=list(covs), train_start=float(ev.t.min())
+            )
+            each = {m: [100 * res.methods[m].coverage[c].hit_rate for c in covs] for m in methods}
+            hr = {
+                "naivelong": each["naivelong"],
+                "hindsight": [max(v[i] for m, v in each.items() if m != "naivelong")
+                              for i in range(len(covs))],
+            }  # fmt: skip
+            name = f"st. louis {dist} {off.lower()} (monthly)"
+            print(
+                f"{name:34s} naivelong {_fmt(hr['naivelong'])} | hindsight {_fmt(hr['hindsight'])}"
+            )
+            rows.append({"series": name, **hr})
+    for m in ("naivelong", "hindsight"):
+        mean = np.mean([r[m] for r in rows], axis=0)
+        print(f"{'mean of the 12 series':34s} {m} {_fmt(list(mean))}")
+    return rows
+
+
 def _fmt(v: list[float]) -> str:
     return " / ".join(f"{x:4.1f}" for x in v)
 
@@ -244,12 +318,17 @@ def main() -> None:
     rp.add_argument("--methods", default="default", help="our methods (default: the default)")
     rp.add_argument("--only", default="", help="run the series whose name contains this")
     rp.add_argument("--json", type=Path)
+    hp = sub.add_parser("hindsight", help="St. Louis scored by rankings that see the test year")
+    hp.add_argument("--work", type=Path, required=True)
     a = ap.parse_args()
     if a.cmd == "prepare":
         if a.portland:
             prepare_portland(a.portland, a.work)
         if a.stlouis:
             prepare_stlouis(a.stlouis, a.work)
+        return
+    if a.cmd == "hindsight":
+        hindsight(a.work)
         return
     rows = []
     for name, ours_args, their_args in series(a.work):
