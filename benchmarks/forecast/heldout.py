@@ -15,7 +15,7 @@ fact, which is how the acceptance bar reads open_cp's side:
   (``synthetic_calls.py``) on the 120th's points with seeds 1-3 (the published runs) and 4-6,
   and on the 121st-123rd's points with seeds 11-13.
 
-Usage: ``python benchmarks/forecast/heldout.py [--only SUBSTRING] [--blend JSON_KWARGS]
+Usage: ``python benchmarks/forecast/heldout.py [--only SUBSTRING] [--blend JSON_KWARGS] [--hindsight]
 [--work DIR] [--json out.json]``. Baselines are cached (they do not change when
 the blend does); a few minutes on 2 cores without the cache.
 """
@@ -41,6 +41,7 @@ from openprecinct.analytics.forecast.registry import make_method
 from openprecinct.analytics.grid import SquareGrid
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hindsight as hs  # noqa: E402
 import synthetic_calls  # noqa: E402
 
 DATA = Path("/work/shared/data")
@@ -217,6 +218,25 @@ def score(spec: dict[str, object], methods: dict[str, object]) -> dict[str, list
     }
 
 
+def _bar_summary(rows: list[dict[str, object]]) -> str:
+    """Means of the best baseline, the blend and the hindsight ranking over the runs, and on
+    how many runs each meets the sparse bar (at least 5 % ahead of the best baseline at 5, 10
+    and 20 %, not behind at 1 %)."""
+
+    def meets(v: list[float], best: list[float]) -> bool:
+        return v[0] >= best[0] and all(x >= 1.05 * b for x, b in zip(v[1:], best[1:], strict=True))
+
+    lines = []
+    for key in ("best", "blend", "hindsight"):
+        vals = np.array([r[key] for r in rows], float)
+        met = sum(meets(list(r[key]), list(r["best"])) for r in rows)  # type: ignore[arg-type]
+        lines.append(
+            f"{key:9s}: mean " + " / ".join(f"{v:4.1f}" for v in vals.mean(axis=0))
+            + (f", sparse bar met on {met} of {len(rows)} runs" if key != "best" else "")
+        )  # fmt: skip
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--only", default="")
@@ -225,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
         "--work",
         default=str(Path(tempfile.gettempdir()) / "openprecinct-heldout"),
         help="where the generated call files and the cached baseline scores go",
+    )
+    p.add_argument(
+        "--hindsight",
+        action="store_true",
+        help="also score the monthly runs with rankings that see the test year (hindsight.py)",
     )
     p.add_argument("--json")
     a = p.parse_args(argv)
@@ -247,6 +272,10 @@ def main(argv: list[str] | None = None) -> int:
         gap = [round(b - o, 1) for b, o in zip(blend, best, strict=True)]
         table[name] = {"best": best, "blend": blend, "gap": gap, "held_out": spec["held_out"]}
         flag = "" if all(g >= 0 for g in gap) else "  behind"
+        if a.hindsight and spec["test"][2] == "month":  # type: ignore[index]
+            seen = hs.best(score(spec, hs.methods(spec["own"])))  # type: ignore[arg-type]
+            table[name]["hindsight"] = seen
+            flag += "  hindsight " + " / ".join(f"{v:4.1f}" for v in seen)
         print(
             f"{name:26s} {'held-out' if spec['held_out'] else 'tuned   '}  best "
             + " / ".join(f"{v:4.1f}" for v in best)
@@ -274,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
             + str(int((gaps[:, 0] < 0).sum()))
             + f", sum of shortfalls {float(np.minimum(gaps, 0).sum()):.1f}"
         )
+    seen_rows = [r for r in table.values() if "hindsight" in r]
+    if seen_rows:
+        print(_bar_summary(seen_rows))
     print(f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     if a.json:
         Path(a.json).write_text(json.dumps(table, indent=1))

@@ -233,10 +233,10 @@ def hindsight(work: Path) -> list[dict]:
     forecast can make, because they see the test year.
 
     For each test month: ``naivelong`` (every earlier event, as the command line's), and
-    ``hindsight``, the count of every event of 2015-2019 but that month's own: it knows where
-    the other eleven months of the test year fell; with the ring-1 neighbours' mean added at
-    weights 0, 0.25, 0.5, 1 and 2, the best at each coverage picked after the fact (as
-    "open_cp best" is). Same grid, protocol and tie rule as ``openprecinct backtest``.
+    ``hindsight`` (``hindsight.py``), the count of every event of 2015-2019 but that month's
+    own, so it knows where the other eleven months of the test year fell, smoothed at five
+    weights, the best at each coverage picked after the fact. Same grid, protocol and tie rule
+    as ``openprecinct backtest``.
     """
     import numpy as np
     import pandas as pd
@@ -248,23 +248,8 @@ def hindsight(work: Path) -> list[dict]:
     from openprecinct.analytics.forecast.counts import LongRunCounts
     from openprecinct.analytics.grid import make_grid
 
-    SMOOTH = (0.0, 0.25, 0.5, 1.0, 2.0)  # weights of the neighbours' mean
-
-    class Hindsight(Forecaster):
-        name = "hindsight"
-
-        def __init__(self, every: Events | None = None, smooth: float = 0.0) -> None:
-            self.every = every
-            self.smooth = smooth
-
-        def _predict(self, period, past, cells):  # type: ignore[no-untyped-def]
-            ev, g = self.every, self.grid_
-            c = g.locate(ev.x, ev.y)
-            out = (ev.t < period.start) | (ev.t >= period.end)
-            counts = self._counts(c[(c >= 0) & out])
-            ring = g.adjacency()
-            near = ring @ counts / np.maximum(np.asarray(ring.sum(axis=1)).ravel(), 1)
-            return counts + self.smooth * near, (ring @ counts,)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import hindsight as hs
 
     s = work / "stlouis"
     d = pd.read_csv(s / "events_m.csv")
@@ -279,16 +264,12 @@ def hindsight(work: Path) -> list[dict]:
             keep = (d["category"] == off).to_numpy()
             ev = Events(t[keep], d["x"].to_numpy()[keep], d["y"].to_numpy()[keep])
             methods: dict[str, Forecaster] = {"naivelong": LongRunCounts()}
-            methods.update({f"hindsight {a:g}": Hindsight(ev, a) for a in SMOOTH})
+            methods.update(hs.methods(ev))
             res = bt.backtest(
                 ev, grid, methods, periods, coverages=list(covs), train_start=float(ev.t.min())
             )
             each = {m: [100 * res.methods[m].coverage[c].hit_rate for c in covs] for m in methods}
-            hr = {
-                "naivelong": each["naivelong"],
-                "hindsight": [max(v[i] for m, v in each.items() if m != "naivelong")
-                              for i in range(len(covs))],
-            }  # fmt: skip
+            hr = {"naivelong": each["naivelong"], "hindsight": hs.best(each)}
             name = f"st. louis {dist} {off.lower()} (monthly)"
             print(
                 f"{name:34s} naivelong {_fmt(hr['naivelong'])} | hindsight {_fmt(hr['hindsight'])}"
