@@ -400,18 +400,38 @@ def _count_cube(
 
 
 def _first_day(times: npt.NDArray[Any]) -> int | None:
-    """Day number of the earliest dated row, or None when no row is dated."""
+    """Day number from which the records look complete, or None when no row is dated.
+
+    The first day of the earliest month holding at least a quarter of a typical month's
+    records (the median month between the 10th and 90th percentile of the dates), so that
+    stray records dated years before a file's coverage (late reports of old offences, typos)
+    do not make decades of columns look covered. A small or even series starts at its first
+    record, as before.
+    """
     ticks = times.view(np.int64)
-    if not len(ticks):
+    dated = ticks[ticks != np.iinfo(np.int64).min]
+    if not len(dated):
         return None
-    nat = np.iinfo(np.int64).min
-    lowest = int(ticks.min())
-    if lowest == nat:
-        dated = ticks[ticks != nat]
-        if not len(dated):
-            return None
-        lowest = int(dated.min())
-    return lowest // _per_day(times)
+    days = dated // _per_day(times)
+    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    first_month = int(months.min())
+    counts = np.bincount(months - first_month)
+    lo, hi = np.percentile(months - first_month, [10, 90]).astype(int)
+    typical = float(np.median(counts[lo : hi + 1]))
+    start = int(np.argmax(counts >= max(1.0, 0.25 * typical)))
+    if start == 0:
+        return int(days.min())
+    return int(np.datetime64(first_month + start, "M").astype("datetime64[D]").astype(np.int64))
+
+
+def first_complete_day(times: npt.ArrayLike) -> date | None:
+    """The first day records of ``times`` (datetime64) look complete from (see the report's
+    ``coverage_start``): stray records dated long before the bulk of a file do not count."""
+    values = np.asarray(times)
+    if values.dtype.kind != "M":
+        values = values.astype("datetime64[ns]")
+    found = _first_day(values)
+    return None if found is None else date(1970, 1, 1) + timedelta(days=found)
 
 
 # --------------------------------------------------------------------------- public engine
@@ -580,7 +600,7 @@ def compstat_counts(
         )
     plan = _plan(week_ending, history_years)
     levels = list(geographies)
-    cubes, early_rows = _count_cube(
+    cubes, _early_rows = _count_cube(
         times,
         [np.asarray(geographies[level][0]) for level in levels],
         [len(geographies[level][1]) for level in levels],
@@ -589,10 +609,9 @@ def compstat_counts(
         plan,
     )
     if coverage_start is None or isinstance(coverage_start, Mapping):
-        # records before every window cover every column; otherwise find the first day
-        found = None if early_rows else _first_day(times)
-        no_data = 1 << 40  # nothing is dated: no period is covered
-        first_day = plan.base_day - 1 if early_rows else (found if found is not None else no_data)
+        # from the first day the records look complete (stray early records do not count)
+        found = _first_day(times)
+        first_day = found if found is not None else 1 << 40  # nothing dated: nothing covered
     else:
         first_day = _day_number(coverage_start)
     per_category = dict(coverage_start) if isinstance(coverage_start, Mapping) else {}

@@ -20,7 +20,18 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from openprecinct.analytics.categories import compstat_category
+from openprecinct.analytics.categories import (
+    BURGLARY,
+    CATEGORY_ORDER,
+    FEL_ASSAULT,
+    GLA,
+    MAJOR_SEVEN,
+    MURDER,
+    RAPE,
+    ROBBERY,
+    TOTAL_MAJOR_SEVEN,
+    compstat_category,
+)
 
 STANDARD_COLUMNS: Final[tuple[str, ...]] = (
     "id",
@@ -141,11 +152,57 @@ def records_from_nypd_complaints(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# FBI UCR Part I names of the seven majors' counterparts, as other cities' files spell them
+# (larceny-theft has no counterpart: NYPD splits it into grand and petit larceny)
+_UCR_NAMES: Final[dict[str, str]] = {
+    "HOMICIDE": MURDER,
+    "CRIMINAL HOMICIDE": MURDER,
+    "MURDER AND NONNEGLIGENT MANSLAUGHTER": MURDER,
+    "MURDER AND NON-NEGLIGENT MANSLAUGHTER": MURDER,
+    "RAPE": RAPE,
+    "ROBBERY": ROBBERY,
+    "AGGRAVATED ASSAULT": FEL_ASSAULT,
+    "BURGLARY": BURGLARY,
+    "MOTOR VEHICLE THEFT": GLA,
+    "VEHICLE THEFT": GLA,
+    "AUTO THEFT": GLA,
+}
+_LINES: Final[dict[str, str]] = {
+    " ".join(line.split()).upper(): line for line in CATEGORY_ORDER if line != TOTAL_MAJOR_SEVEN
+}
+
+
+def generic_category_map(values: pd.Series) -> dict[str, str]:
+    """CompStat lines for a generic file's category names, where one matches.
+
+    A name matches a line whatever its case and spacing: the line's own label (``burglary``,
+    ``G.L.A.``), an NYPD offence description of a major felony (``GRAND LARCENY OF MOTOR
+    VEHICLE``) or an FBI UCR Part I name (``MOTOR VEHICLE THEFT``, ``AGGRAVATED ASSAULT``). Returns ``{name: line}`` for
+    the names that match and change; the others are printed as they are.
+    """
+    out: dict[str, str] = {}
+    for name in pd.unique(values.dropna().astype(str)):
+        key = " ".join(name.split()).upper()
+        described = compstat_category(ky_cd=None, pd_cd=None, ofns_desc=key, law_cat=None)
+        # a description names one of the seven majors unambiguously; other groups depend on
+        # the law category (DANGEROUS DRUGS: felony or misdemeanour), which a generic file
+        # does not give
+        line = (
+            _LINES.get(key)
+            or _UCR_NAMES.get(key)
+            or (described if described in MAJOR_SEVEN else None)
+        )
+        if line is not None and line != name:
+            out[name] = line
+    return out
+
+
 def records_from_generic(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
     """Standard records from any table, given ``{standard name: column in the file}``.
 
     ``time`` and ``category`` are required; ``id``, ``report_time``, ``precinct``,
-    ``sector`` and ``borough`` are optional.
+    ``sector`` and ``borough`` are optional. Category names that match a CompStat line are
+    read as that line (:func:`generic_category_map`).
     """
     unknown = sorted(set(columns) - set(STANDARD_COLUMNS))
     if unknown:
@@ -169,6 +226,9 @@ def records_from_generic(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.
     for name, source in columns.items():
         if name in ("time", "report_time"):
             out[name] = parse_times(frame[source])
+        elif name == "category":
+            named = frame[source]
+            out[name] = named.replace(generic_category_map(named))
         else:
             out[name] = frame[source]
     return out

@@ -250,6 +250,8 @@ def _reports(
     history: tuple[int, ...],
     complete_from: Any,
 ) -> tuple[tuple[Any, ...], Any]:
+    import pandas as pd
+
     from openprecinct.analytics import compstat, compstat_io
 
     if args.schema == "nypd-weekly-counts":
@@ -273,21 +275,26 @@ def _reports(
         )
         return reports, None
 
+    notes: list[str] = []
     if args.schema == "generic":
         if not args.columns:
             raise CLIError(
                 "--schema generic needs --columns, e.g. "
                 "--columns id=ID,time=DATE,category=TYPE,precinct=PCT"
             )
-        records = compstat_io.records_from_generic(
-            frame, compstat_io.parse_column_mapping(args.columns)
-        )
+        mapping = compstat_io.parse_column_mapping(args.columns)
+        records = compstat_io.records_from_generic(frame, mapping)
+        if "category" in mapping and mapping["category"] in frame:
+            matched = compstat_io.generic_category_map(frame[mapping["category"]])
+            if matched:
+                shown = ", ".join(f"{k} as {v}" for k, v in list(matched.items())[:8])
+                more = f" and {len(matched) - 8} more" if len(matched) > 8 else ""
+                notes.append(f"Categories read as CompStat lines: {shown}{more}.")
     else:
         records = compstat_io.records_from_nypd_complaints(frame)
     records, complete_from = _add_sources(args, records, complete_from)
     if args.date_field == "report" and "report_time" not in records.columns:
         raise CLIError("--date-field report needs a report_time column (see --columns)")
-    notes: list[str] = []
     if args.sectors:
         records = _with_sectors(args, records)
         outside = int((records["sector"] == "").sum())
@@ -311,6 +318,15 @@ def _reports(
     undated = int(dated.isna().sum())
     if undated:
         notes.append(f"{undated} record(s) without a usable {args.date_field} date not counted.")
+    if complete_from is None and dated.notna().any():
+        start = compstat.first_complete_day(dated.dropna().to_numpy())
+        strays = int((dated < pd.Timestamp(start)).sum()) if start is not None else 0
+        if start is not None and strays:
+            notes.append(
+                f"Records look complete from {start.isoformat()}: {strays} record(s) dated "
+                "earlier are too few to cover those periods, which print as not covered "
+                "(--complete-from sets the date)."
+            )
     last = dated.max()
     if last is not None and last == last and last.date() < week_ending:
         notes.append(
@@ -375,7 +391,7 @@ def _add_sources(
     """
     import pandas as pd
 
-    from openprecinct.analytics import compstat_io
+    from openprecinct.analytics import compstat, compstat_io
 
     loaders = {
         "shootings": compstat_io.records_from_nypd_shootings,
@@ -401,7 +417,9 @@ def _add_sources(
     for part in frames:
         if column not in part or not part[column].notna().any():
             continue
-        start = part[column].min().date()
+        start = compstat.first_complete_day(part[column].dropna().to_numpy())
+        if start is None:
+            continue
         for category in part["category"].dropna().unique():
             known = per_category.get(str(category))
             per_category[str(category)] = start if known is None else min(known, start)

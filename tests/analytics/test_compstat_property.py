@@ -78,6 +78,33 @@ def test_coverage_starts_at_the_first_dated_record_not_at_nat() -> None:
     assert prior_wtd(["1999-01-01T00:00", "2018-06-20T10:00"]) == 0  # early rows: covered
 
 
+def test_coverage_starts_where_the_records_do_not_at_stray_old_ones() -> None:
+    from openprecinct.analytics.compstat import first_complete_day
+
+    bulk = np.datetime64("2015-01-01") + np.arange(0, 1800, 0.5).astype("timedelta64[D]")
+    strays = np.array(["1998-05-01", "2003-02-02", "2009-09-09"], dtype="datetime64[D]")
+    assert first_complete_day(np.concatenate([strays, bulk])) == date(2015, 1, 1)
+    # a file starting late in a month starts at the next month, where it is complete
+    assert first_complete_day(bulk[56:]) == date(2015, 2, 1)
+    # a thin series (a shooting a month or two) starts at its first record, as before
+    thin = np.array(["2006-01-14", "2006-03-02", "2006-03-20", "2007-08-01"], "datetime64[D]")
+    assert first_complete_day(thin) == date(2006, 1, 14)
+    assert first_complete_day(np.array([], "datetime64[D]")) is None
+
+
+def test_generic_names_match_lines_only_when_unambiguous() -> None:
+    import pandas as pd
+
+    from openprecinct.analytics.compstat_io import generic_category_map
+
+    names = pd.Series(["burglary", "g.l.a.", "Motor Vehicle Theft", "DANGEROUS DRUGS", "THEFT"])
+    assert generic_category_map(names) == {
+        "burglary": "Burglary",
+        "g.l.a.": "G.L.A.",
+        "Motor Vehicle Theft": "G.L.A.",
+    }  # drugs may be a felony or a misdemeanour; theft is not a grand larceny
+
+
 def test_an_empty_table_covers_nothing() -> None:
     counted = compstat_counts(
         times=np.array([], dtype="datetime64[s]"),

@@ -96,6 +96,41 @@ def test_it_maps_generic_columns(capsys: pytest.CaptureFixture[str]) -> None:
     assert (drugs["wtd_current"], drugs["wtd_prior"]) == (16, 11)
 
 
+def test_another_citys_file_fills_the_major_lines_and_ignores_stray_old_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # UCR names in capitals, as other cities publish them, and a few offences reported years
+    # after they occurred (the file covers 2015 on): the 12- and 20-year columns must not be
+    # computed from those stray records
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    days = rng.integers(0, 1642, 4000)  # 2015-01-01 .. 2019-06-30
+    when = np.datetime64("2015-01-01") + days.astype("timedelta64[D]")
+    names = rng.choice(["BURGLARY", "MOTOR VEHICLE THEFT", "AGGRAVATED ASSAULT", "THEFT"], 4000)
+    stray = ["1999-03-02", "2001-07-15", "2003-11-30", "2007-06-20"]
+    lines = ["id,occurred,offense,district"]
+    lines += [f"{i},{t},{n},4" for i, (t, n) in enumerate(zip(when, names, strict=True))]
+    lines += [f"s{i},{t},BURGLARY,4" for i, t in enumerate(stray)]
+    path = tmp_path / "other_city.csv"
+    path.write_text("\n".join(lines) + "\n")
+    report = run_json(
+        capsys, "--input", str(path), "--schema", "generic",
+        "--columns", "id=id,time=occurred,category=offense,precinct=district",
+        "--precinct", "4", "--week-ending", "2019-06-30",
+    )[0]  # fmt: skip
+    by = {line["category"]: line for line in report["lines"]}
+    in_2019 = (when >= np.datetime64("2019-01-01")) & (when <= np.datetime64("2019-06-30"))
+    for name, line in (("BURGLARY", "Burglary"), ("MOTOR VEHICLE THEFT", "G.L.A.")):
+        assert by[line]["ytd_current"] == int((in_2019 & (names == name)).sum())
+    assert by["Fel. Assault"]["ytd_current"] > 0 and by["THEFT"]["ytd_current"] > 0
+    assert "BURGLARY" not in by and "Gr. Larceny" in by  # a major with no records prints 0
+    assert by["Burglary"]["ytd_2y_prior"] is not None  # 2017: covered
+    assert by["Burglary"]["ytd_12y_prior"] is None  # 2007: one stray record, not covered
+    assert any("BURGLARY as Burglary" in n for n in report["notes"])
+    assert any("complete from 2015-01-01: 4 record(s)" in n for n in report["notes"])
+
+
 def test_precinct_takes_a_list_or_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = COMPLAINTS.read_text().splitlines()
     # the same rows again as precinct 121 (ids changed so they stay distinct records)
