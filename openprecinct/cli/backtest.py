@@ -346,7 +346,8 @@ def _clean(
     x = pd.to_numeric(df[cols["x"]].astype(str).str.replace(",", "").str.strip(), errors="coerce")
     y = pd.to_numeric(df[cols["y"]].astype(str).str.replace(",", "").str.strip(), errors="coerce")
     bad_t = t.isna()
-    bad_xy = ~bad_t & ~(np.isfinite(x) & np.isfinite(y))
+    # (0, 0) is how many cities' exports say "not geocoded": missing, not a far-away point
+    bad_xy = ~bad_t & (~(np.isfinite(x) & np.isfinite(y)) | ((x == 0) & (y == 0)))
     keep = ~(bad_t | bad_xy)
     out = pd.DataFrame(
         {

@@ -201,3 +201,17 @@ def test_times_in_the_formats_cities_publish_keep_their_wall_clock(fmt: str) -> 
     assert got.isna().tolist() == [i in (3, 4) for i in range(500)]
     expected = times.to_series(index=text.index)
     assert (got - expected).dropna().abs().max() < pd.Timedelta(minutes=1)
+
+
+def test_zero_coordinates_count_as_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gzip
+
+    text = gzip.decompress(CSV.read_bytes()).decode("utf-8")
+    zeros = tmp_path / "with_zeros.csv"
+    zeros.write_text(text + "9001,02/03/2015,0,0,ROBBERY\n9002,02/04/2015,0.0,0.0,BURGLARY\n")
+    args = [a if a != str(CSV) else str(zeros) for a in BASE]
+    assert cli.run([*args, "--method", "naive", "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)["input"]
+    assert rep["missing_coordinates"] == 1 + 2 and rep["outside_area"] == 1

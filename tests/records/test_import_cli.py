@@ -97,6 +97,32 @@ def test_generic_columns_option_and_area(write_file, tmp_path):
     assert Incident.objects.get(source_key="A1").compstat_category == "Robbery"
 
 
+def test_zero_coordinates_are_read_as_not_geocoded(write_file):
+    # St. Louis's and Chicago's exports write 0, 0 where a record was not geocoded
+    header = ["case", "when", "x", "y", "what", "district"]
+    rows = [
+        {"case": "B1", "when": "2019-01-05 10:00", "x": "0", "y": "0", "what": "BURGLARY",
+         "district": "4"},
+        {"case": "B2", "when": "2019-01-06 10:00", "x": "0", "y": "0", "what": "BURGLARY",
+         "district": ""},
+        {"case": "B3", "when": "2019-01-07 10:00", "x": "897464.8", "y": "1006417",
+         "what": "BURGLARY", "district": "4"},
+    ]  # fmt: skip
+    path = write_file("stl.csv", csv_text(header, rows))
+    columns = "id=case,time=when,x=x,y=y,offense=what,precinct=district,crs=ESRI:102696"
+
+    summary = json.loads(
+        run_import("--schema", "generic", "--columns", columns, str(path), "--json")
+    )
+
+    assert (summary["imported"], summary["reasons"]) == (2, {"missing_location": 1})
+    from openprecinct.records.models import Incident
+
+    assert Incident.objects.get(source_key="B1").x_m is None
+    located = Incident.objects.get(source_key="B3")
+    assert located.latitude is not None and 38.5 < located.latitude < 38.8  # St. Louis
+
+
 def test_an_unreadable_file_raises_a_command_error_with_status_2(write_file):
     with pytest.raises(CommandError) as info:
         run_import("--schema", "nypd-complaints", str(write_file("e.csv", "")))

@@ -710,6 +710,9 @@ class Generic(Schema):
         if m.x:
             parsed.x = p.parse_coordinate(self._col(row, "x"), field=m.x)
             parsed.y = p.parse_coordinate(self._col(row, "y"), field=m.y)
+            if parsed.x == 0 and parsed.y == 0:
+                # (0, 0) is how many cities' exports say "not geocoded" (St. Louis, Chicago)
+                parsed.x = parsed.y = None
             if (parsed.x is None) != (parsed.y is None):
                 raise RowError("bad_coordinates", f"only one of {m.x} and {m.y} is given")
             if parsed.x is not None and parsed.y is not None and self.crs == WGS84:
