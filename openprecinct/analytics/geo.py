@@ -238,6 +238,40 @@ def _features(obj: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     raise GeoError("the file is not GeoJSON: it has no 'type' member")
 
 
+def _same_value(found: Any, wanted: str) -> bool:
+    """Does a property value match the filter's text? As strings, then ignoring case and
+    spacing, then as numbers (a shapefile's ``120.0`` is precinct ``120``)."""
+    if found is None:
+        return False
+    text = str(found)
+    if text == wanted or " ".join(text.split()).casefold() == " ".join(wanted.split()).casefold():
+        return True
+    try:
+        return float(text) == float(wanted)
+    except ValueError:
+        return False
+
+
+def _filter_features(
+    feats: list[Mapping[str, Any]], key: str, value: str
+) -> list[Mapping[str, Any]]:
+    """The features whose property ``key`` (any case, when no feature has it as spelled)
+    equals ``value`` (see :func:`_same_value`); a GeoError names what the file has instead."""
+    names = {k for f in feats for k in (f.get("properties") or {})}
+    if key not in names:
+        folded = [k for k in names if k.casefold() == key.casefold()]
+        if len(folded) != 1:
+            shown = ", ".join(sorted(names)[:20]) or "none"
+            raise GeoError(f"no feature has a property {key!r}; the properties are: {shown}")
+        key = folded[0]
+    kept = [f for f in feats if _same_value((f.get("properties") or {}).get(key), value)]
+    if not kept:
+        seen = sorted({str((f.get("properties") or {}).get(key)) for f in feats})
+        sample = ", ".join(seen[:10]) + (" ..." if len(seen) > 10 else "")
+        raise GeoError(f"no feature has {key}={value}; values found: {sample or 'none'}")
+    return kept
+
+
 def area_from_geojson(
     obj: Mapping[str, Any],
     *,
@@ -252,8 +286,9 @@ def area_from_geojson(
     obj : mapping
         Parsed GeoJSON (FeatureCollection, Feature or geometry), in the CRS it declares.
     property_filter : (name, value), optional
-        Keep only features whose property ``name`` equals ``value`` (compared as strings,
-        so ``precinct=120`` matches ``120`` and ``"120"``).
+        Keep only features whose property ``name`` equals ``value``: compared as strings
+        (``precinct=120`` matches ``120`` and ``"120"``), then ignoring case and spacing, then
+        as numbers (``120.0``); the name may differ in case when no feature has it as given.
     dst_crs : CRS of the result (metres by default).
     src_crs : CRS of the coordinates, overriding what the object declares.
 
@@ -264,13 +299,7 @@ def area_from_geojson(
     """
     feats = _features(obj)
     if property_filter is not None:
-        key, value = property_filter
-        kept = [f for f in feats if str((f.get("properties") or {}).get(key)) == value]
-        if not kept:
-            seen = sorted({str((f.get("properties") or {}).get(key)) for f in feats})
-            sample = ", ".join(seen[:10]) + (" ..." if len(seen) > 10 else "")
-            raise GeoError(f"no feature has {key}={value}; values found: {sample or 'none'}")
-        feats = kept
+        feats = _filter_features(feats, *property_filter)
     geoms = []
     for f in feats:
         g = f.get("geometry")

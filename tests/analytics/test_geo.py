@@ -101,3 +101,32 @@ def test_not_geojson_is_a_geo_error(tmp_path: Path) -> None:
     with pytest.raises(geo.GeoError):
         geo.load_area(p)
     assert shapely.is_valid(geo.load_area(PRECINCTS))
+
+
+def test_the_area_filter_forgives_case_spacing_and_float_numbers() -> None:
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [0, 500], [500, 500], [500, 0], [0, 0]]]}
+    other = {
+        "type": "Polygon",
+        "coordinates": [[[900, 0], [900, 90], [990, 90], [990, 0], [900, 0]]],
+    }
+    fc = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "EPSG:32118"}},
+        "features": [
+            {"type": "Feature", "properties": {"PRECINCT": 120.0, "NAME": "St.  George"},
+             "geometry": square},
+            {"type": "Feature", "properties": {"PRECINCT": 121.0, "NAME": "Mariners"},
+             "geometry": other},
+        ],
+    }  # fmt: skip
+
+    def area(key: str, value: str) -> float:
+        got = geo.area_from_geojson(fc, property_filter=(key, value), dst_crs="EPSG:32118")
+        return float(got.area)
+
+    assert area("PRECINCT", "120") == area("precinct", "120") == 250_000  # a shapefile's 120.0
+    assert area("name", "st. george") == 250_000
+    with pytest.raises(geo.GeoError, match="no feature has a property 'sector'; the properties"):
+        area("sector", "120A")
+    with pytest.raises(geo.GeoError, match="values found: 120.0, 121.0"):
+        area("precinct", "122")
