@@ -166,9 +166,10 @@ _ZONE = r"^(.*\d:\d\d(?::\d\d(?:[.,]\d*)?)?)\s*(?:Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)
 def _parse_times(col: pd.Series, fmt: str | None) -> pd.Series:
     """Times as naive datetimes (NaT where unparseable), in the wall clock of the file.
 
-    With ``fmt``, that format. Otherwise ISO 8601; failing that, the format (of
-    ``_TIME_FORMATS`` and pandas' guess) that reads most of a sample, with pandas' per-value
-    parser only for the values that format misses, so a million rows take seconds.
+    With ``fmt``, that format. Otherwise ISO 8601; the values that are not, in the format (of
+    ``_TIME_FORMATS`` and pandas' guess) that reads most of a sample of them, so a file joined
+    from years published in two formats reads whole; pandas' per-value parser only for what
+    is left, so a million rows take seconds.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -178,32 +179,47 @@ def _parse_times(col: pd.Series, fmt: str | None) -> pd.Series:
                 fmt = fmt.replace("%z", "").replace("%Z", "").rstrip()
             return pd.to_datetime(col, format=fmt, errors="coerce")
         text = col.str.strip()
-        filled = text[text.ne("")]
-        sample = filled.iloc[:: max(1, len(filled) // 2000)]
-        if sample.str.match(_ZONE).any():
+        if _sample(text[text.ne("")]).str.match(_ZONE).any():
             text = text.str.replace(_ZONE, r"\1", regex=True)
-            filled, sample = text[text.ne("")], sample.str.replace(_ZONE, r"\1", regex=True)
         try:
             t = pd.to_datetime(text, format="ISO8601", errors="coerce")
         except ValueError:  # zones on rows the sample missed: drop them everywhere
             text = text.str.replace(_ZONE, r"\1", regex=True)
             t = pd.to_datetime(text, format="ISO8601", errors="coerce")
-        if t.isna().sum() <= 0.5 * len(filled):
-            return t
-        candidates = list(_TIME_FORMATS)
-        guessed = guess_datetime_format(sample.iloc[0]) if len(sample) else None
-        if guessed and guessed not in candidates:
-            candidates.insert(0, guessed)
-        parsed = {
-            f: pd.to_datetime(sample, format=f, errors="coerce").notna().sum() for f in candidates
-        }
-        best = max(candidates, key=lambda f: parsed[f])  # first of the best: month first
-        t = pd.to_datetime(text, format=best, errors="coerce") if parsed[best] else t
         missed = t.isna() & text.ne("")
-        if missed.any():
-            late = pd.to_datetime(text[missed], format="mixed", errors="coerce", utc=True)
-            t[missed] = late.dt.tz_localize(None)
+        if missed.any():  # not ISO 8601 (or a file of several formats): the best format
+            rest = text[missed]
+            t[missed] = _parse_in_best_format(rest, _sample(rest))
+            missed = t.isna() & text.ne("")
+        if missed.any():  # what no single format reads, value by value, if that reads any
+            rest = text[missed]
+            if _mixed(_sample(rest)).notna().any():
+                t[missed] = _mixed(rest)
     return t
+
+
+def _sample(values: pd.Series, size: int = 2000) -> pd.Series:
+    """About ``size`` values spread evenly over ``values``."""
+    return values.iloc[:: max(1, len(values) // size)]
+
+
+def _parse_in_best_format(text: pd.Series, sample: pd.Series) -> pd.Series:
+    """``text`` read in the format of ``_TIME_FORMATS`` (and pandas' guess) that reads most
+    of ``sample``; the first of equals wins, so month first before day first."""
+    candidates = list(_TIME_FORMATS)
+    guessed = guess_datetime_format(sample.iloc[0]) if len(sample) else None
+    if guessed and guessed not in candidates:
+        candidates.insert(0, guessed)
+    read = {f: pd.to_datetime(sample, format=f, errors="coerce").notna().sum() for f in candidates}
+    best = max(candidates, key=lambda f: read[f])
+    return pd.to_datetime(text, format=best, errors="coerce")
+
+
+def _mixed(text: pd.Series) -> pd.Series:
+    """Value by value (slow: for the few values no single format reads)."""
+    late = pd.to_datetime(text, format="mixed", errors="coerce", utc=True)
+    naive: pd.Series = late.dt.tz_localize(None)
+    return naive
 
 
 def _coverages(text: str) -> list[float]:

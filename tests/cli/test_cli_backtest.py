@@ -215,3 +215,14 @@ def test_zero_coordinates_count_as_missing(
     assert cli.run([*args, "--method", "naive", "--json"]) == 0
     rep = json.loads(capsys.readouterr().out)["input"]
     assert rep["missing_coordinates"] == 1 + 2 and rep["outside_area"] == 1
+
+
+def test_a_file_joined_from_years_in_two_formats_reads_whole() -> None:
+    import pandas as pd
+
+    times = pd.date_range("2012-03-01", periods=800, freq="D")
+    text = pd.Series(
+        list(times[:400].strftime("%Y-%m-%d")) + list(times[400:].strftime("%m/%d/%Y"))
+    )
+    got = cli._parse_times(text, None)
+    assert got.notna().all() and (got.to_numpy() == times.to_numpy()).all()
