@@ -32,6 +32,7 @@ from openprecinct.analytics.categories import (
     TOTAL_MAJOR_SEVEN,
     compstat_category,
 )
+from openprecinct.analytics.times import parse_times as parse_any_times
 
 STANDARD_COLUMNS: Final[tuple[str, ...]] = (
     "id",
@@ -53,7 +54,8 @@ def _column(frame: pd.DataFrame, name: str) -> str | None:
 
 
 def parse_times(dates: pd.Series[Any], times: pd.Series[Any] | None = None) -> pd.Series[Any]:
-    """Parse NYPD dates (``MM/DD/YYYY`` or ISO) and optional ``HH:MM:SS`` times.
+    """Parse dates (NYPD's ``MM/DD/YYYY``, ISO, or any format :func:`times.parse_times` reads)
+    and optional ``HH:MM:SS`` times.
 
     Unparseable values, ``(null)`` and dates NYPD writes with a wrong century (e.g. 1015
     for 2015) become NaT and are not counted.
@@ -62,22 +64,11 @@ def parse_times(dates: pd.Series[Any], times: pd.Series[Any] | None = None) -> p
     if times is not None:
         clock = times.astype("string").str.strip()
         clock = clock.where(clock.str.match(r"^\d{1,2}:\d{2}(:\d{2})?$"), "00:00:00")
-        text = text + " " + clock.fillna("00:00:00")
-    # Fixed formats first (fast, vectorised); the per-value "mixed" parser only for the rest.
-    parsed = None
-    for fmt in ("%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d"):
-        attempt = pd.to_datetime(text, errors="coerce", format=fmt)
-        if parsed is None or attempt.notna().sum() > parsed.notna().sum():
-            parsed = attempt
-        if parsed.notna().mean() > 0.5:
-            break
-    assert parsed is not None
-    rest = parsed.isna() & text.notna() & (text.str.len() > 0)
-    if rest.any():
-        parsed = parsed.astype("datetime64[us]")
-        parsed[rest] = pd.to_datetime(text[rest], errors="coerce", format="mixed").astype(
-            "datetime64[us]"
-        )
+        # a record without a date stays undated, whatever its time says
+        text = (text + " " + clock.fillna("00:00:00")).where(text.fillna("").ne(""), "")
+    # ISO 8601, else the local format that reads most of a sample, value by value only for
+    # what is left (analytics.times); missing dates stay NaT
+    parsed = parse_any_times(text.fillna("").astype(str))
     parsed = parsed.where(parsed.dt.year >= 1900)
     return parsed
 

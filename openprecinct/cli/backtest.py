@@ -11,14 +11,12 @@ import argparse
 import json
 import math
 import sys
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
-from pandas.tseries.api import guess_datetime_format
 from pyproj import CRS
 
 from openprecinct.analytics import backtest as bt
@@ -27,6 +25,7 @@ from openprecinct.analytics.bias import is_discretionary
 from openprecinct.analytics.forecast import Events, days_from_datetime64
 from openprecinct.analytics.forecast.registry import DEFAULT_METHOD, METHODS, make_method
 from openprecinct.analytics.grid import Grid, make_grid
+from openprecinct.analytics.times import parse_times
 from openprecinct.cli.errors import CLIError
 
 __all__ = ["build_parser", "run"]
@@ -140,86 +139,6 @@ def _parse_date(text: str, flag: str) -> np.datetime64:
         return np.datetime64(pd.Timestamp(text).date(), "D")
     except (ValueError, TypeError) as exc:
         raise CLIError(f"{flag} must be a date like 2015-01-01; got {text!r}") from exc
-
-
-# formats tried, on a sample, when the times are not ISO 8601 (month first before day first,
-# as pandas does; the sample decides when a day above 12 shows the order)
-_TIME_FORMATS = (
-    "%m/%d/%Y %I:%M:%S %p",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d",
-    "%Y%m%d",
-)
-# a UTC offset or zone after a clock time: dropped, so a time keeps the wall clock it was
-# written in (converting to UTC would move evening events to the next day)
-_ZONE = r"^(.*\d:\d\d(?::\d\d(?:[.,]\d*)?)?)\s*(?:Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$"
-
-
-def _parse_times(col: pd.Series, fmt: str | None) -> pd.Series:
-    """Times as naive datetimes (NaT where unparseable), in the wall clock of the file.
-
-    With ``fmt``, that format. Otherwise ISO 8601; the values that are not, in the format (of
-    ``_TIME_FORMATS`` and pandas' guess) that reads most of a sample of them, so a file joined
-    from years published in two formats reads whole; pandas' per-value parser only for what
-    is left, so a million rows take seconds.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if fmt:
-            if "%z" in fmt or "%Z" in fmt:  # the wall clock, as without a format
-                col = col.str.strip().str.replace(_ZONE, r"\1", regex=True)
-                fmt = fmt.replace("%z", "").replace("%Z", "").rstrip()
-            return pd.to_datetime(col, format=fmt, errors="coerce")
-        text = col.str.strip()
-        if _sample(text[text.ne("")]).str.match(_ZONE).any():
-            text = text.str.replace(_ZONE, r"\1", regex=True)
-        try:
-            t = pd.to_datetime(text, format="ISO8601", errors="coerce")
-        except ValueError:  # zones on rows the sample missed: drop them everywhere
-            text = text.str.replace(_ZONE, r"\1", regex=True)
-            t = pd.to_datetime(text, format="ISO8601", errors="coerce")
-        missed = t.isna() & text.ne("")
-        if missed.any():  # not ISO 8601 (or a file of several formats): the best format
-            rest = text[missed]
-            t[missed] = _parse_in_best_format(rest, _sample(rest))
-            missed = t.isna() & text.ne("")
-        if missed.any():  # what no single format reads, value by value, if that reads any
-            rest = text[missed]
-            if _mixed(_sample(rest)).notna().any():
-                t[missed] = _mixed(rest)
-    return t
-
-
-def _sample(values: pd.Series, size: int = 2000) -> pd.Series:
-    """About ``size`` values spread evenly over ``values``."""
-    return values.iloc[:: max(1, len(values) // size)]
-
-
-def _parse_in_best_format(text: pd.Series, sample: pd.Series) -> pd.Series:
-    """``text`` read in the format of ``_TIME_FORMATS`` (and pandas' guess) that reads most
-    of ``sample``; the first of equals wins, so month first before day first."""
-    candidates = list(_TIME_FORMATS)
-    guessed = guess_datetime_format(sample.iloc[0]) if len(sample) else None
-    if guessed and guessed not in candidates:
-        candidates.insert(0, guessed)
-    read = {f: pd.to_datetime(sample, format=f, errors="coerce").notna().sum() for f in candidates}
-    best = max(candidates, key=lambda f: read[f])
-    return pd.to_datetime(text, format=best, errors="coerce")
-
-
-def _mixed(text: pd.Series) -> pd.Series:
-    """Value by value (slow: for the few values no single format reads)."""
-    late = pd.to_datetime(text, format="mixed", errors="coerce", utc=True)
-    naive: pd.Series = late.dt.tz_localize(None)
-    return naive
 
 
 def _coverages(text: str) -> list[float]:
@@ -358,7 +277,7 @@ def _read_rows(
 def _clean(
     df: pd.DataFrame, cols: dict[str, str], args: argparse.Namespace
 ) -> tuple[pd.DataFrame, int, int]:
-    t = _parse_times(df[cols["t"]].astype(str), args.date_format)
+    t = parse_times(df[cols["t"]].astype(str), args.date_format)
     x = pd.to_numeric(df[cols["x"]].astype(str).str.replace(",", "").str.strip(), errors="coerce")
     y = pd.to_numeric(df[cols["y"]].astype(str).str.replace(",", "").str.strip(), errors="coerce")
     bad_t = t.isna()

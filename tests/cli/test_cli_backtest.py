@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from openprecinct.analytics.times import parse_times
 from openprecinct.cli import backtest as cli
 from openprecinct.cli.errors import CLIError
 from openprecinct.cli.main import main
@@ -197,7 +198,7 @@ def test_times_in_the_formats_cities_publish_keep_their_wall_clock(fmt: str) -> 
     times = pd.date_range("2019-01-01", periods=500, freq="17h13min")
     text = pd.Series(times.strftime(fmt))
     text.iloc[3], text.iloc[4] = "not a time", ""
-    got = cli._parse_times(text, None)
+    got = parse_times(text, None)
     assert got.isna().tolist() == [i in (3, 4) for i in range(500)]
     expected = times.to_series(index=text.index)
     assert (got - expected).dropna().abs().max() < pd.Timedelta(minutes=1)
@@ -224,5 +225,5 @@ def test_a_file_joined_from_years_in_two_formats_reads_whole() -> None:
     text = pd.Series(
         list(times[:400].strftime("%Y-%m-%d")) + list(times[400:].strftime("%m/%d/%Y"))
     )
-    got = cli._parse_times(text, None)
+    got = parse_times(text, None)
     assert got.notna().all() and (got.to_numpy() == times.to_numpy()).all()
