@@ -186,6 +186,16 @@ _MAJOR_SEVEN_BY_DESC: Final[dict[str, str]] = {
     "BURGLARY": BURGLARY,
     "GRAND LARCENY": GR_LARCENY,
     "GRAND LARCENY OF MOTOR VEHICLE": GLA,
+    # FBI UCR Part I names of their counterparts, as other cities' files spell them (UCR's
+    # larceny-theft has none: NYPD splits it into grand and petit larceny)
+    "HOMICIDE": MURDER,
+    "CRIMINAL HOMICIDE": MURDER,
+    "MURDER AND NONNEGLIGENT MANSLAUGHTER": MURDER,
+    "MURDER AND NON-NEGLIGENT MANSLAUGHTER": MURDER,
+    "AGGRAVATED ASSAULT": FEL_ASSAULT,
+    "MOTOR VEHICLE THEFT": GLA,
+    "VEHICLE THEFT": GLA,
+    "AUTO THEFT": GLA,
 }
 
 _OTHER_BY_DESC: Final[dict[tuple[str, str], str]] = {
@@ -251,7 +261,10 @@ def compstat_category(
         majors, including every degree of rape).
     ofns_desc : str or None
         Description of the key code (``OFNS_DESC``); used only when ``ky_cd`` is missing.
-        Spelling variants across years are accepted, case and spacing are ignored.
+        Spelling variants across years are accepted, case and spacing are ignored, and so
+        are the FBI UCR Part I names of the majors (``MOTOR VEHICLE THEFT``, ``AGGRAVATED
+        ASSAULT``, ``HOMICIDE``) that other cities' files use. A description that fits
+        several lines by law category (``DANGEROUS DRUGS``) is placed only with one.
     law_cat : str or None
         Law category (``LAW_CAT_CD``: FELONY, MISDEMEANOR or VIOLATION); places offences
         outside the named groups in "Other Felonies", "Other Misdemeanors" or
@@ -294,9 +307,13 @@ def compstat_category(
     desc = _clean(ofns_desc)
     if desc in _MAJOR_SEVEN_BY_DESC:
         return _MAJOR_SEVEN_BY_DESC[desc]
-    for (known_desc, known_law), group in _OTHER_BY_DESC.items():
-        if desc == known_desc and (law == known_law or law == ""):
-            return group
+    groups = {
+        group
+        for (known_desc, known_law), group in _OTHER_BY_DESC.items()
+        if desc == known_desc and (law == known_law or law == "")
+    }
+    if len(groups) == 1:  # without a law category, DANGEROUS DRUGS may be either: no guess
+        return groups.pop()
     return _LAW_CAT_REST.get(law)
 
 

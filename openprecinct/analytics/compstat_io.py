@@ -21,14 +21,7 @@ import numpy as np
 import pandas as pd
 
 from openprecinct.analytics.categories import (
-    BURGLARY,
     CATEGORY_ORDER,
-    FEL_ASSAULT,
-    GLA,
-    MAJOR_SEVEN,
-    MURDER,
-    RAPE,
-    ROBBERY,
     TOTAL_MAJOR_SEVEN,
     compstat_category,
 )
@@ -143,21 +136,6 @@ def records_from_nypd_complaints(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# FBI UCR Part I names of the seven majors' counterparts, as other cities' files spell them
-# (larceny-theft has no counterpart: NYPD splits it into grand and petit larceny)
-_UCR_NAMES: Final[dict[str, str]] = {
-    "HOMICIDE": MURDER,
-    "CRIMINAL HOMICIDE": MURDER,
-    "MURDER AND NONNEGLIGENT MANSLAUGHTER": MURDER,
-    "MURDER AND NON-NEGLIGENT MANSLAUGHTER": MURDER,
-    "RAPE": RAPE,
-    "ROBBERY": ROBBERY,
-    "AGGRAVATED ASSAULT": FEL_ASSAULT,
-    "BURGLARY": BURGLARY,
-    "MOTOR VEHICLE THEFT": GLA,
-    "VEHICLE THEFT": GLA,
-    "AUTO THEFT": GLA,
-}
 _LINES: Final[dict[str, str]] = {
     " ".join(line.split()).upper(): line for line in CATEGORY_ORDER if line != TOTAL_MAJOR_SEVEN
 }
@@ -167,21 +145,18 @@ def generic_category_map(values: pd.Series) -> dict[str, str]:
     """CompStat lines for a generic file's category names, where one matches.
 
     A name matches a line whatever its case and spacing: the line's own label (``burglary``,
-    ``G.L.A.``), an NYPD offence description of a major felony (``GRAND LARCENY OF MOTOR
-    VEHICLE``) or an FBI UCR Part I name (``MOTOR VEHICLE THEFT``, ``AGGRAVATED ASSAULT``). Returns ``{name: line}`` for
+    ``G.L.A.``), an NYPD offence description that names one line (``GRAND LARCENY OF MOTOR
+    VEHICLE``, ``PETIT LARCENY``) or an FBI UCR Part I name (``MOTOR VEHICLE THEFT``,
+    ``AGGRAVATED ASSAULT``; see :func:`categories.compstat_category`). Returns ``{name: line}`` for
     the names that match and change; the others are printed as they are.
     """
     out: dict[str, str] = {}
     for name in pd.unique(values.dropna().astype(str)):
         key = " ".join(name.split()).upper()
-        described = compstat_category(ky_cd=None, pd_cd=None, ofns_desc=key, law_cat=None)
-        # a description names one of the seven majors unambiguously; other groups depend on
-        # the law category (DANGEROUS DRUGS: felony or misdemeanour), which a generic file
-        # does not give
-        line = (
-            _LINES.get(key)
-            or _UCR_NAMES.get(key)
-            or (described if described in MAJOR_SEVEN else None)
+        # a description that names a line whatever the law category (which a generic file
+        # does not give): not DANGEROUS DRUGS, which may be a felony or a misdemeanour
+        line = _LINES.get(key) or compstat_category(
+            ky_cd=None, pd_cd=None, ofns_desc=key, law_cat=None
         )
         if line is not None and line != name:
             out[name] = line

@@ -67,6 +67,18 @@ def test_it_falls_back_on_the_description_when_the_key_code_is_missing() -> None
     )
 
 
+def test_other_cities_ucr_names_place_the_majors_and_ambiguous_names_are_not_guessed() -> None:
+    def place(desc: str, law: str | None = None) -> str | None:
+        return compstat_category(ky_cd=None, pd_cd=None, ofns_desc=desc, law_cat=law)
+
+    assert place("Motor Vehicle Theft") == place("AUTO THEFT") == "G.L.A."
+    assert place("AGGRAVATED ASSAULT") == "Fel. Assault" and place("HOMICIDE") == "Murder"
+    assert place("LARCENY-THEFT") is None  # neither grand nor petit larceny as such
+    assert place("PETIT LARCENY") == "Petit Larceny"  # one line, whatever the law category
+    assert place("DANGEROUS DRUGS") is None  # felony or misdemeanour: not guessed
+    assert place("DANGEROUS DRUGS", "MISDEMEANOR") == "Misd. Dangerous Drugs"
+
+
 def test_it_returns_none_when_nothing_places_the_record() -> None:
     assert compstat_category(ky_cd=None, pd_cd=None, ofns_desc="(null)", law_cat="(null)") is None
 
