@@ -223,7 +223,16 @@ def load_events(
             df, cat = df[~disc], cat[~disc]
         if args.category:
             chosen = {c.strip().upper() for c in args.category.split(",") if c.strip()}
-            keep = cat.str.upper().isin(chosen)
+            upper = cat.str.upper()
+            keep = upper.isin(chosen)
+            absent = sorted(chosen - set(upper[keep].unique()))
+            if absent:
+                common = cat.value_counts().index[:12]
+                listed = ", ".join(map(str, common)) + (" ..." if cat.nunique() > 12 else "")
+                message = f"no row has the category {', '.join(map(repr, absent))}"
+                if not keep.any():
+                    raise CLIError(f"{message}; the most common in the file are: {listed}")
+                _say(args, f"warning: {message}")
             report["other_categories"] = int((~keep).sum())
             context = _clean(df, cols, args)[0]
             df = df[keep]
@@ -305,10 +314,12 @@ def _area_crs(args: argparse.Namespace) -> Any:
     return geo.parse_crs(geo.geojson_crs(obj) if isinstance(obj, dict) else geo.WGS84)
 
 
-def _warn_if_mostly_outside(
+def _warn_if_misplaced(
     args: argparse.Namespace, rows: pd.DataFrame, dst: CRS, grid: Grid, inside: int
 ) -> None:
-    """Say what to check when most events miss the study area (still counted, not fatal)."""
+    """Say what to check when the events look misplaced: x and y the other way round would put
+    more of them in the area, or none falls in it. (A precinct of a citywide file holds a few
+    per cent of its events: that is no reason to warn.)"""
     n = len(rows)
     if n == 0 or inside >= 0.5 * n:
         return
@@ -319,19 +330,18 @@ def _warn_if_mostly_outside(
         swapped = int((grid.locate(sx, sy) >= 0).sum())
     except geo.GeoError:
         swapped = 0
-    if swapped >= 0.5 * n and swapped > 2 * inside:
+    if swapped > 2 * inside:
         _say(
             args,
-            f"warning: {inside / n:.0%} of the events fall in the area, and {swapped / n:.0%} "
+            f"warning: {inside / n:.1%} of the events fall in the area, and {swapped / n:.1%} "
             "would with x and y the other way round: check --columns (x is the easting or "
             "longitude, y the northing or latitude)",
         )
-    else:
+    elif inside == 0:
         _say(
             args,
-            f"warning: only {inside / n:.0%} of the events fall in the area: check --crs (the "
-            "events' coordinates), the area's CRS (--area-crs when the file declares none) "
-            "and --area-filter",
+            "warning: no event falls in the area: check --crs (the events' coordinates), the "
+            "area's CRS (--area-crs when the file declares none) and --area-filter",
         )
 
 
@@ -404,7 +414,7 @@ def run(argv: Sequence[str]) -> int:
     report["events_used"] = int((t_days >= t0).sum())
     for k, v in report.items():
         _say(args, f"{k.replace('_', ' ')}: {v}")
-    _warn_if_mostly_outside(args, rows, dst, grid, inside=int((cells >= 0).sum()))
+    _warn_if_misplaced(args, rows, dst, grid, inside=int((cells >= 0).sum()))
     _say(
         args,
         f"grid: {grid.n_cells} {args.grid} cells of {args.cell_size:g} m "

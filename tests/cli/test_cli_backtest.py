@@ -177,7 +177,7 @@ def test_swapped_columns_are_named_in_a_warning(capsys: pytest.CaptureFixture[st
     args[args.index("t=occurred,x=lon,y=lat,category=offense")] = "t=occurred,x=lat,y=lon"
     assert cli.run([*args, "--method", "naive", "--json"]) == 0
     captured = capsys.readouterr()
-    assert "and 100% would with x and y the other way round: check --columns" in captured.err
+    assert "and 100.0% would with x and y the other way round: check --columns" in captured.err
     assert json.loads(captured.out)["events_test"] == 0
 
 
@@ -227,3 +227,35 @@ def test_a_file_joined_from_years_in_two_formats_reads_whole() -> None:
     )
     got = parse_times(text, None)
     assert got.notna().all() and (got.to_numpy() == times.to_numpy()).all()
+
+
+def test_a_small_area_of_a_larger_file_is_no_reason_to_warn(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a sector-sized box in the north of the precinct: most events fall outside it, as a
+    # precinct's do in a citywide file
+    small = tmp_path / "box.geojson"
+    small.write_text(
+        json.dumps(
+            {
+                "type": "Polygon",
+                "crs": {"type": "name", "properties": {"name": "EPSG:2263"}},
+                "coordinates": [
+                    [[958000, 170000], [966000, 170000], [966000, 175000], [958000, 175000],
+                     [958000, 170000]]
+                ],
+            }
+        )
+    )  # fmt: skip
+    args = [a if a != str(AREA_FT) else str(small) for a in BASE]
+    assert cli.run([*args, "--method", "naive", "--json"]) == 0
+    captured = capsys.readouterr()
+    rep = json.loads(captured.out)["input"]
+    assert rep["outside_area"] > rep["events_used"] > 0
+    assert "warning: no event" not in captured.err and "other way round" not in captured.err
+
+
+def test_a_category_that_is_not_in_the_file_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(CLIError, match="no row has the category 'BURGLAR'; the most common"):
+        cli.run([*BASE, "--category", "burglar"])
+    assert cli.run([*BASE, "--category", "burglary,arsonx", "--method", "naive", "--quiet"]) == 0
