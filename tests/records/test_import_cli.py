@@ -123,6 +123,27 @@ def test_zero_coordinates_are_read_as_not_geocoded(write_file):
     assert located.latitude is not None and 38.5 < located.latitude < 38.8  # St. Louis
 
 
+def test_a_day_first_date_says_how_to_import_the_file(write_file):
+    header = ["case", "when", "lon", "lat", "what"]
+    rows = [
+        {"case": "D1", "when": "13/03/2024", "lon": "-74.08", "lat": "40.63", "what": "ROBBERY"},
+        {"case": "D2", "when": "02/30/2024", "lon": "-74.08", "lat": "40.63", "what": "ROBBERY"},
+    ]
+    path = write_file("eu.csv", csv_text(header, rows))
+    columns = "id=case,time=when,x=lon,y=lat,offense=what"
+
+    summary = json.loads(
+        run_import("--schema", "generic", "--columns", columns, str(path), "--json")
+    )
+
+    assert summary["reasons"] == {"bad_date": 2}
+    from openprecinct.records.models import QuarantinedRow
+
+    reasons = sorted(QuarantinedRow.objects.values_list("reason", flat=True))
+    assert "give date_format=%d/%m/%Y" not in reasons[0]  # 02/30: simply no such day
+    assert "import it again with date_format=%d/%m/%Y" in reasons[1]
+
+
 def test_an_unreadable_file_raises_a_command_error_with_status_2(write_file):
     with pytest.raises(CommandError) as info:
         run_import("--schema", "nypd-complaints", str(write_file("e.csv", "")))

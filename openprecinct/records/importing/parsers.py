@@ -61,6 +61,13 @@ def parse_date(value: str | None, *, field: str = "date") -> date | None:
     try:
         parsed = date(year, month, day)
     except ValueError:
+        if match.re is _US_DATE and month > 12 >= day:
+            raise RowError(
+                "bad_date",
+                f"{field} {_show(text)} is not a date as MM/DD/YYYY: if the file writes the day "
+                "first, import it again with date_format=%d/%m/%Y (generic schema); its other "
+                "rows were read month first",
+            ) from None
         raise RowError("bad_date", f"{field} {_show(text)} is not a calendar date") from None
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
         raise RowError("bad_date", f"{field} {_show(text)} has an implausible year")
