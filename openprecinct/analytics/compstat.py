@@ -254,7 +254,6 @@ class _BinPlan:
     members: dict[tuple[int, str], tuple[int, ...]]
     starts: dict[tuple[int, str], int]  # first day number of each period
     days: dict[tuple[int, str], int]  # length in days of each period
-    early_bin: int  # days before every window
 
 
 def _day_number(day: date) -> int:
@@ -280,9 +279,8 @@ def _plan(week_ending: date, history_years: Sequence[int]) -> _BinPlan:
     # The table is indexed by days since 1970, so rows need no subtraction, unless a window
     # starts that early.  Indices are clipped into the table: its first entry (1970-01-01,
     # or the day before the table) and its last entry (the day after the report week) are
-    # the trash bin, where NaT, days before the table and days after the week land.  Days
-    # before every window share an "early" bin: rows there show the records reach back
-    # before all periods (coverage) without another pass.
+    # the trash bin, where NaT, days before the table and days after the week land, as do
+    # the days before every window.
     base = 0 if earliest > 1 else earliest - 1
     length = max(masks) - base + 1
     bin_ids: dict[tuple[int, int], int] = {}
@@ -292,16 +290,14 @@ def _plan(week_ending: date, history_years: Sequence[int]) -> _BinPlan:
         # windows of different years never overlap (each is shorter than a year)
         ((slot, mask),) = by_slot.items()
         lut[day - base] = bin_ids.setdefault((slot, mask), len(bin_ids))
-    early_bin = len(bin_ids)
-    lut[1 : earliest - base] = early_bin
-    n_bins = early_bin + 1
+    n_bins = len(bin_ids)
     lut[lut == trash] = n_bins
     members: dict[tuple[int, str], tuple[int, ...]] = {}
     for slot, name in starts:
         members[(slot, name)] = tuple(
             b for (s, mask), b in bin_ids.items() if s == slot and mask & _BIT[name]
         )
-    return _BinPlan(base, lut, n_bins, offsets, members, starts, days, early_bin)
+    return _BinPlan(base, lut, n_bins, offsets, members, starts, days)
 
 
 def _per_day(values: npt.NDArray[Any]) -> int:
@@ -330,14 +326,13 @@ def _count_cube(
     categories: npt.NDArray[np.integer[Any]],
     n_categories: int,
     plan: _BinPlan,
-) -> tuple[list[npt.NDArray[np.int64]], int]:
+) -> list[npt.NDArray[np.int64]]:
     """Count rows per (unit, category, bin) for each geography level, in one pass.
 
     Each row's key is ``bin * (U * C) + unit * C + category``: the bin comes from a lookup
     table indexed by day and already multiplied by ``U * C``, and ``unit * C + category`` is
     computed in a small integer type, so a chunk costs a division, a clipped gather, a
     multiply, two adds and a bincount.  Missing codes (-1) go to slots that are dropped.
-    Also returns how many dated rows fall before every window (the early bin).
     """
     per_day = _per_day(times)
     ticks = times.view(np.int64)
@@ -391,12 +386,10 @@ def _count_cube(
         for level in range(len(levels)):
             keys = key_buffers[level][: batch_stop - batch]
             totals[level] += np.bincount(keys, minlength=len(totals[level]))
-    early = int(totals[0].reshape(nb, -1)[plan.early_bin].sum()) if totals else 0
-    cubes = [
+    return [
         total.reshape(nb, n + 1, nc)[:-1, 1:, 1:].transpose(1, 2, 0)
         for total, n in zip(totals, n_units, strict=True)
     ]
-    return cubes, early
 
 
 def _first_day(times: npt.NDArray[Any]) -> int | None:
@@ -600,7 +593,7 @@ def compstat_counts(
         )
     plan = _plan(week_ending, history_years)
     levels = list(geographies)
-    cubes, _early_rows = _count_cube(
+    cubes = _count_cube(
         times,
         [np.asarray(geographies[level][0]) for level in levels],
         [len(geographies[level][1]) for level in levels],
