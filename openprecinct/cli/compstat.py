@@ -319,7 +319,9 @@ def _reports(
     if undated:
         notes.append(f"{undated} record(s) without a usable {args.date_field} date not counted.")
     if complete_from is None and dated.notna().any():
+        # the engine's default, found once here so the report can say what it left out
         start = compstat.first_complete_day(dated.dropna().to_numpy())
+        complete_from = start
         strays = int((dated < pd.Timestamp(start)).sum()) if start is not None else 0
         if start is not None and strays:
             notes.append(
