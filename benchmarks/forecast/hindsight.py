@@ -34,17 +34,21 @@ class Hindsight(Forecaster):
         self.every = every
         self.smooth = smooth
 
+    def _fit(self) -> None:
+        # every event's cell and the neighbours, once: each period only masks its own events
+        assert self.every is not None
+        self._cells = self.grid_.locate(self.every.x, self.every.y)
+        self._ring = self.grid_.adjacency()
+        self._degree = np.maximum(np.asarray(self._ring.sum(axis=1)).ravel(), 1)
+
     def _predict(
         self, period: Period, past: Events, cells: IntArray
     ) -> tuple[FloatArray, tuple[FloatArray, ...]]:
-        ev, grid = self.every, self.grid_
-        assert ev is not None
-        c = grid.locate(ev.x, ev.y)
-        outside = (ev.t < period.start) | (ev.t >= period.end)
+        t, c = self.every.t, self._cells  # type: ignore[union-attr]
+        outside = (t < period.start) | (t >= period.end)
         counts = self._counts(c[(c >= 0) & outside])
-        ring = grid.adjacency()
-        near = ring @ counts / np.maximum(np.asarray(ring.sum(axis=1)).ravel(), 1)
-        return counts + self.smooth * near, (np.asarray(ring @ counts, float),)
+        near = self._ring @ counts / self._degree
+        return counts + self.smooth * near, (np.asarray(self._ring @ counts, float),)
 
 
 def methods(every: Events) -> dict[str, Forecaster]:
